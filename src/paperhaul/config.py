@@ -1,0 +1,78 @@
+"""Every environment setting paperhaul reads, in one table.
+
+The table is the single source of truth: settings.py reads values through it, and the test
+suite checks that docs/configuration.md documents every entry, so the docs cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def raw(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("PAPERHAUL_HOME", "./data", "Folder holding the SQLite database and other data."),
+        Setting(
+            "DATABASE_URL",
+            "",
+            "PostgreSQL URL (postgres://user:pass@host:port/db); empty means SQLite in PAPERHAUL_HOME.",
+        ),
+        Setting("PAPERHAUL_SECRET_KEY", "", "Django secret key; generated once under PAPERHAUL_HOME when empty."),
+        Setting("PAPERHAUL_DEBUG", "0", "1 turns on Django debug pages; never in production."),
+        Setting("PAPERHAUL_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
+        Setting("PAPERHAUL_SQLITE_BUSY_TIMEOUT", "20", "Seconds a SQLite writer waits for the lock."),
+        Setting("PAPERHAUL_HTTP_TIMEOUT", "30", "Seconds before a request to a source times out."),
+        Setting("PAPERHAUL_HTTP_RETRIES", "4", "Retries on 5xx, 429 and time-outs before a source is unreachable."),
+        Setting("PAPERHAUL_HTTP_BACKOFF", "2", "First back-off in seconds, doubled on each retry."),
+        Setting("PAPERHAUL_HTTP_MAX_BYTES", "104857600", "Largest response body read from a source."),
+        Setting(
+            "PAPERHAUL_USER_AGENT",
+            "paperhaul/0.1 (self-hosted paper radar)",
+            "User-Agent sent to every source.",
+        ),
+        Setting("PAPERHAUL_ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv API endpoint."),
+        Setting("PAPERHAUL_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint."),
+        Setting("PAPERHAUL_ARXIV_RSS_URL", "https://rss.arxiv.org", "arXiv listing feeds (RSS/Atom)."),
+        Setting("PAPERHAUL_ARXIV_DELAY", "3", "Seconds between two requests to arXiv (arXiv asks for 3)."),
+        Setting(
+            "PAPERHAUL_DAILY_PAPERS_URL",
+            "https://huggingface.co/api/daily_papers",
+            "Daily-papers JSON endpoint.",
+        ),
+        Setting("PAPERHAUL_DOI_RESOLVER_URL", "https://doi.org", "DOI resolver used to fetch a DOI's page."),
+        Setting("PAPERHAUL_IMPORT_BATCH", "2000", "Records written per transaction during imports."),
+    ]
+}
+
+
+def get(name: str) -> str:
+    return SETTINGS[name].raw()
+
+
+def get_int(name: str) -> int:
+    return int(get(name))
+
+
+def get_float(name: str) -> float:
+    return float(get(name))
+
+
+def get_bool(name: str) -> bool:
+    return get(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def home() -> Path:
+    return Path(get("PAPERHAUL_HOME")).expanduser().resolve()

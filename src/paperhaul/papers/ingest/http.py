@@ -1,0 +1,168 @@
+"""One polite HTTP client for every network source.
+
+It spaces requests (arXiv asks for 3 s between requests), retries 5xx, 429 and time-outs with
+exponential back-off while honouring Retry-After, bounds the size of what it reads, and turns
+every failure into a SourceError whose message says what happened and where.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from paperhaul.errors import SourceError, SourceFormatError, SourceRejected, SourceUnavailable
+
+MAX_RETRY_AFTER = 600.0
+
+
+class HttpClient:
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 2.0,
+        min_interval: float = 0.0,
+        max_bytes: int = 100 * 1024 * 1024,
+        user_agent: str = "paperhaul",
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.retries = retries
+        self.backoff = backoff
+        self.min_interval = min_interval
+        self.max_bytes = max_bytes
+        self.sleep = sleep
+        self.clock = clock
+        self._last_request: float | None = None
+        self._client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=10,
+            headers={"User-Agent": user_agent},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expect: str | None = None,
+    ) -> httpx.Response:
+        """GET ``url``; ``expect`` ("xml" or "json") rejects an HTML page served in their place."""
+        attempt = 0
+        while True:
+            self._wait_turn()
+            try:
+                response = self._fetch(url, params)
+            except httpx.TooManyRedirects as exc:
+                raise SourceUnavailable("too many redirects (a redirect loop?)", url=url) from exc
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if attempt >= self.retries:
+                    reason = "timed out" if isinstance(exc, httpx.TimeoutException) else "unreachable"
+                    raise SourceUnavailable(
+                        f"{reason} after {attempt + 1} tries: {type(exc).__name__}", url=url
+                    ) from exc
+                self.sleep(self.backoff * 2**attempt)
+                attempt += 1
+                continue
+            status = response.status_code
+            if status == 429 or status >= 500:
+                if attempt >= self.retries:
+                    raise SourceUnavailable(
+                        f"HTTP {status} {response.reason_phrase} after {attempt + 1} tries", url=url
+                    )
+                self.sleep(_retry_after(response) or self.backoff * 2**attempt)
+                attempt += 1
+                continue
+            if status >= 400:
+                raise SourceRejected(f"HTTP {status} {response.reason_phrase}", url=url)
+            if expect:
+                _check_kind(response, expect, url)
+            return response
+
+    def _wait_turn(self) -> None:
+        if self._last_request is not None and self.min_interval > 0:
+            wait = self.min_interval - (self.clock() - self._last_request)
+            if wait > 0:
+                self.sleep(wait)
+        self._last_request = self.clock()
+
+    def _fetch(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        with self._client.stream("GET", url, params=params) as response:
+            chunks, size = [], 0
+            try:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise SourceFormatError(
+                            f"response larger than {self.max_bytes} bytes", url=str(response.url)
+                        )
+                    chunks.append(chunk)
+            except httpx.DecodingError as exc:
+                raise SourceFormatError(f"corrupt compressed response: {exc}", url=url) from exc
+            except httpx.RemoteProtocolError as exc:
+                raise SourceFormatError(f"response cut short: {exc}", url=url) from exc
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=response.request,
+        )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _check_kind(response: httpx.Response, expect: str, url: str) -> None:
+    head = response.content[:512].lstrip().lower()
+    content_type = response.headers.get("Content-Type", "").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or (
+        "text/html" in content_type and expect != "html"
+    ):
+        raise SourceFormatError(f"expected {expect.upper()}, got an HTML page", url=url)
+    if not head:
+        raise SourceFormatError(f"expected {expect.upper()}, got an empty response", url=url)
+
+
+def settings_client(*, min_interval: float = 0.0) -> HttpClient:
+    """A client configured from Django settings (timeouts, retries, size bound, user agent)."""
+    from django.conf import settings
+
+    return HttpClient(
+        timeout=settings.PAPERHAUL_HTTP_TIMEOUT,
+        retries=settings.PAPERHAUL_HTTP_RETRIES,
+        backoff=settings.PAPERHAUL_HTTP_BACKOFF,
+        min_interval=min_interval,
+        max_bytes=settings.PAPERHAUL_HTTP_MAX_BYTES,
+        user_agent=settings.PAPERHAUL_USER_AGENT,
+    )
+
+
+__all__ = ["HttpClient", "SourceError", "settings_client"]

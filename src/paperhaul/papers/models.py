@@ -1,0 +1,167 @@
+"""The library: every paper or link kept once, with the keys and sources that led to it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Paper(models.Model):
+    """One item of the library, under its canonical key (see ids.py).
+
+    `edited_fields` names the fields a person changed by hand; imports never overwrite them.
+    """
+
+    key = models.CharField(max_length=2000, unique=True)
+    title = models.TextField()
+    title_norm = models.CharField(max_length=2000, db_index=True, editable=False)
+    abstract = models.TextField(blank=True, default="")
+    authors = models.JSONField(default=list, blank=True, help_text="Author names in order.")
+    published = models.DateField(null=True, blank=True, db_index=True, help_text="First version.")
+    updated = models.DateField(null=True, blank=True, help_text="Latest version.")
+    versions = models.JSONField(
+        default=list, blank=True, help_text='[{"version": "v1", "created": ISO date-time}, ...]'
+    )
+    primary_category = models.CharField(max_length=64, blank=True, default="")
+    categories = models.ManyToManyField("Category", through="PaperCategory", blank=True)
+    doi = models.CharField(max_length=512, blank=True, default="")
+    journal_ref = models.TextField(blank=True, default="")
+    comments = models.TextField(blank=True, default="")
+    license = models.CharField(max_length=512, blank=True, default="")
+    abs_url = models.URLField(max_length=2000, blank=True, default="")
+    pdf_url = models.URLField(max_length=2000, blank=True, default="")
+    code_url = models.URLField(max_length=2000, blank=True, default="")
+    note = models.TextField(blank=True, default="", help_text="A person's note; never imported.")
+    edited_fields = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.key})"
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    @property
+    def url(self) -> str:
+        from paperhaul.papers.ids import url_for_key
+
+        return self.abs_url or url_for_key(self.key)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaperCategory(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "category"], name="uniq_paper_category")
+        ]
+        indexes = [models.Index(fields=["category", "paper"], name="category_paper_idx")]
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=512, unique=True)
+    papers = models.ManyToManyField(Paper, through="PaperAuthor", related_name="author_set")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaperAuthor(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="uniq_paper_author_position")
+        ]
+        indexes = [models.Index(fields=["author", "paper"], name="author_paper_idx")]
+
+
+class Identifier(models.Model):
+    """A key that resolves to a paper: its canonical key and every alias (DOI, URL, title)."""
+
+    key = models.CharField(max_length=2000, unique=True)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="identifiers")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SourceRecord(models.Model):
+    """That a source gave us this paper: which source, when, and the hash of what it sent.
+
+    The hash makes imports idempotent: the same payload again is "unchanged" and skipped.
+    `data` keeps what the source says beyond the paper (upvotes, announce type, the blog that
+    linked it...).
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="source_records")
+    source = models.CharField(max_length=32)
+    source_id = models.CharField(max_length=2000)
+    fetched_at = models.DateTimeField()
+    payload_hash = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="uniq_source_record")
+        ]
+        indexes = [models.Index(fields=["paper", "source"], name="sourcerecord_paper_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+
+class PossibleDuplicate(models.Model):
+    """Two items with different keys whose titles normalise alike: reported, never merged."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        DISMISSED = "dismissed"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "other"], name="uniq_duplicate_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.paper.key} ~ {self.other.key}"
+
+
+class SyncState(models.Model):
+    """Checkpoint of a resumable harvest (one row per OAI-PMH set and date range)."""
+
+    name = models.CharField(max_length=500, unique=True)
+    resumption_token = models.TextField(blank=True, default="")
+    harvested = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

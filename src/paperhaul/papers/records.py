@@ -1,0 +1,106 @@
+"""PaperRecord: what every source yields, and the only thing the upsert service accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from paperhaul.papers import ids
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of a paper: its number (1 for v1) and when it was created."""
+
+    number: int
+    created: dt.datetime | dt.date | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"version": f"v{self.number}", "created": self.created.isoformat() if self.created else None}
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """A paper as one source saw it. Sources build these and never touch the database.
+
+    ``key`` is the canonical key (ids.canonical_key); ``source_id`` names the record inside its
+    source (an arXiv id, the URL of a links entry...), so that the same record fetched again is
+    recognised; ``payload_hash`` is the hash of what the source sent for it; ``aliases`` are
+    other keys or URLs that resolve to the same item; ``extra`` keeps what the source says beyond
+    the paper (upvotes, announce type, the blog that linked it...).
+    """
+
+    source: str
+    key: str
+    title: str
+    source_id: str = ""
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    versions: tuple[Version, ...] = ()
+    primary_category: str = ""
+    categories: tuple[str, ...] = ()
+    doi: str = ""
+    journal_ref: str = ""
+    comments: str = ""
+    license: str = ""
+    abs_url: str = ""
+    pdf_url: str = ""
+    code_url: str = ""
+    aliases: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    payload_hash: str = ""
+    fetched_at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.source_id:
+            object.__setattr__(self, "source_id", self.key)
+        if not self.payload_hash:
+            object.__setattr__(self, "payload_hash", payload_hash(self.as_json()))
+
+    @property
+    def latest_version(self) -> int:
+        return max((v.number for v in self.versions), default=0)
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as the paper-records JSON lines format (DESIGN.md) and a bit more."""
+        data: dict[str, Any] = {"id": self.key, "url": self.abs_url or ids.url_for_key(self.key)}
+        data["title"] = self.title
+        for name in ("abstract", "doi", "journal_ref", "comments", "license", "pdf_url", "code_url"):
+            value = getattr(self, name)
+            if value:
+                data[name] = value
+        if self.authors:
+            data["authors"] = list(self.authors)
+        if self.published:
+            data["published"] = self.published.isoformat()
+        if self.updated:
+            data["updated"] = self.updated.isoformat()
+        if self.versions:
+            data["versions"] = [v.as_json() for v in self.versions]
+        if self.primary_category:
+            data["primary_category"] = self.primary_category
+        if self.categories:
+            data["categories"] = list(self.categories)
+        if self.extra:
+            data["extra"] = self.extra
+        return data
+
+
+def payload_hash(payload: bytes | str | dict | list) -> str:
+    """A stable hash of a source's raw payload (bytes as sent, or parsed JSON with sorted keys)."""
+    if isinstance(payload, str):
+        payload = payload.encode()
+    elif not isinstance(payload, bytes):
+        payload = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse the line breaks and runs of spaces that arXiv puts in titles and abstracts."""
+    return " ".join(text.split()) if text else ""

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperhaul.papers.ingest.http import HttpClient
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared data beside the project (../shared); tests that need it skip without it."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip("../shared is not beside the project")
+    return SHARED
+
+
+class FakeClock:
+    """A clock whose sleeps only advance time, so waits can be asserted without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def http_client(fake_clock: FakeClock) -> HttpClient:
+    """A client for sources under test: fast time-outs, fake sleeps, two retries."""
+    client = HttpClient(timeout=0.5, retries=2, backoff=1.0, sleep=fake_clock.sleep, clock=fake_clock)
+    yield client
+    client.close()
