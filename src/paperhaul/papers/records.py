@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from paperhaul.errors import RecordError
 from paperhaul.papers import ids
 
 
@@ -104,3 +105,8 @@ def payload_hash(payload: bytes | str | dict | list) -> str:
 def clean_text(text: str | None) -> str:
     """Collapse the line breaks and runs of spaces that arXiv puts in titles and abstracts."""
     return " ".join(text.split()) if text else ""
+
+
+# What file readers yield: a record, or the RecordError (with its line number) of a bad one,
+# so that `--skip-bad` can go on past it and report it while the default stops there.
+ParsedRecord = PaperRecord | RecordError
