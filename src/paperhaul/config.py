@@ -30,12 +30,24 @@ SETTINGS: dict[str, Setting] = {
             "",
             "PostgreSQL URL (postgres://user:pass@host:port/db); empty means SQLite in PAPERHAUL_HOME.",
         ),
-        Setting("PAPERHAUL_SECRET_KEY", "", "Django secret key; generated once under PAPERHAUL_HOME when empty."),
+        Setting(
+            "PAPERHAUL_SECRET_KEY",
+            "",
+            "Django secret key; generated once under PAPERHAUL_HOME when empty.",
+        ),
         Setting("PAPERHAUL_DEBUG", "0", "1 turns on Django debug pages; never in production."),
-        Setting("PAPERHAUL_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
+        Setting(
+            "PAPERHAUL_ALLOWED_HOSTS",
+            "localhost,127.0.0.1,[::1]",
+            "Comma-separated host names served.",
+        ),
         Setting("PAPERHAUL_SQLITE_BUSY_TIMEOUT", "20", "Seconds a SQLite writer waits for the lock."),
         Setting("PAPERHAUL_HTTP_TIMEOUT", "30", "Seconds before a request to a source times out."),
-        Setting("PAPERHAUL_HTTP_RETRIES", "4", "Retries on 5xx, 429 and time-outs before a source is unreachable."),
+        Setting(
+            "PAPERHAUL_HTTP_RETRIES",
+            "4",
+            "Retries on 5xx, 429 and time-outs before a source is unreachable.",
+        ),
         Setting("PAPERHAUL_HTTP_BACKOFF", "2", "First back-off in seconds, doubled on each retry."),
         Setting("PAPERHAUL_HTTP_MAX_BYTES", "104857600", "Largest response body read from a source."),
         Setting(
@@ -46,13 +58,26 @@ SETTINGS: dict[str, Setting] = {
         Setting("PAPERHAUL_ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv API endpoint."),
         Setting("PAPERHAUL_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint."),
         Setting("PAPERHAUL_ARXIV_RSS_URL", "https://rss.arxiv.org", "arXiv listing feeds (RSS/Atom)."),
-        Setting("PAPERHAUL_ARXIV_DELAY", "3", "Seconds between two requests to arXiv (arXiv asks for 3)."),
+        Setting(
+            "PAPERHAUL_ARXIV_CATEGORIES",
+            "cs.CL,cs.LG,cs.CV,cs.AI,stat.ML",
+            "Categories `paperhaul sync arxiv` follows when none is given (comma-separated).",
+        ),
+        Setting(
+            "PAPERHAUL_ARXIV_DELAY",
+            "3",
+            "Seconds between two requests to arXiv (arXiv asks for 3).",
+        ),
         Setting(
             "PAPERHAUL_DAILY_PAPERS_URL",
             "https://huggingface.co/api/daily_papers",
             "Daily-papers JSON endpoint.",
         ),
-        Setting("PAPERHAUL_DOI_RESOLVER_URL", "https://doi.org", "DOI resolver used to fetch a DOI's page."),
+        Setting(
+            "PAPERHAUL_DOI_RESOLVER_URL",
+            "https://doi.org",
+            "DOI resolver used to fetch a DOI's page.",
+        ),
         Setting("PAPERHAUL_IMPORT_BATCH", "2000", "Records written per transaction during imports."),
     ]
 }

@@ -49,3 +49,11 @@ class RecordError(InputError):
         self.line = line
         self.path = path
         self.reason = message
+
+    def __reduce__(self):
+        # Rebuilt from its parts (not its formatted message), so it survives a trip to a worker process.
+        return (_record_error, (self.reason, self.line, self.path))
+
+
+def _record_error(reason: str, line: int | None, path: str) -> RecordError:
+    return RecordError(reason, line=line, path=path)

@@ -37,7 +37,13 @@ _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_IN_PATH_RE = re.compile(r"(10\.\d{4,9}/[^?#\s]+)")
 _TRAILING_PUNCTUATION = ".,;:!?'\"*>"
 
-ARXIV_HOSTS = {"arxiv.org", "export.arxiv.org", "browse.arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org"}
+ARXIV_HOSTS = {
+    "arxiv.org",
+    "export.arxiv.org",
+    "browse.arxiv.org",
+    "ar5iv.org",
+    "ar5iv.labs.arxiv.org",
+}
 _ARXIV_PATH_RE = re.compile(
     rf"^/(?:abs|pdf|html|format|ps|src)/(?P<rest>{_ARXIV_ID}(?:v\d+)?)(?:\.pdf)?(?:/.*)?$"
 )
@@ -55,8 +61,22 @@ _PREPRINT_PATH_RE = re.compile(
 _PUBLISHER_DOI_PATH_RE = re.compile(r"/(?:doi|article|chapter)/(?:(?:abs|full|pdf|epdf)/)?(10\.\d{4,9}/.+)$")
 
 TRACKING_PARAMS = {
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "ref", "ref_src", "ref_url", "_hsenc", "_hsmi", "spm", "share", "via",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "_hsenc",
+    "_hsmi",
+    "spm",
+    "share",
+    "via",
 }
 _HOST_TRACKING_PARAMS = {"twitter.com": {"s", "t"}}
 _HOST_ALIASES = {"x.com": "twitter.com", "mobile.twitter.com": "twitter.com"}
@@ -83,8 +103,12 @@ def canonical_key(text: str) -> str:
         return _doi_key(text)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
         return _url_key(text)
-    if re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", text, re.IGNORECASE):
-        return _url_key("https://" + text)
+    # A scheme-less link needs a host with an alphabetic top-level domain, so that numbers
+    # ("10.1234", "3.14") are not taken for hosts; it may still name an arXiv item.
+    if re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}\.?(/|$)", text, re.IGNORECASE):
+        url = "https://" + text
+        arxiv = arxiv_id(url)
+        return "arxiv:" + arxiv if arxiv else _url_key(url)
     raise UnrecognisedIdentifier(f"not an arXiv id, DOI or URL: {text[:200]!r}")
 
 
@@ -101,6 +125,8 @@ def split_arxiv_version(text: str) -> tuple[str, int | None]:
     if not match:
         raise UnrecognisedIdentifier(f"not an arXiv id: {text[:200]!r}")
     version = match.group("version")
+    if version and len(version) > 9:  # int() of thousands of digits raises ValueError
+        raise UnrecognisedIdentifier(f"not an arXiv version: {text[:200]!r}")
     return _canonical_arxiv(match.group("id")), int(version) if version else None
 
 
@@ -109,27 +135,38 @@ def arxiv_id(text: str) -> str | None:
     text = _clean(text)
     if text.lower().startswith("arxiv:"):
         match = _ARXIV_PREFIXED_RE.match(text)
-        return split_arxiv_version(match.group("rest"))[0] if match else None
+        return _id_part(match.group("rest")) if match else None
     if _ARXIV_ID_RE.match(text):
-        return split_arxiv_version(text)[0]
+        return _id_part(text)
     doi = text
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
         if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
+            doi = doi[len(prefix) :]
             break
-    match = _ARXIV_DOI_RE.match(unquote(doi))
+    match = _ARXIV_DOI_RE.match(unquote(doi).strip())
     if match:
-        return split_arxiv_version(match.group("rest"))[0]
+        return _id_part(match.group("rest"))
     if "://" not in text:
+        text = "https://" + text  # a scheme-less link: arxiv.org/abs/2311.11077
+    try:
+        parts = urlsplit(text)
+    except ValueError:
         return None
-    parts = urlsplit(text)
     host = _bare_host(parts.hostname or "")
     path = unquote(parts.path)
-    pattern = _ARXIV_PATH_RE if host in ARXIV_HOSTS else _ARXIV_MIRRORS.get(host)
+    # Every arXiv host and mirror (aps.arxiv.org, export.arxiv.org...) serves the same item.
+    is_arxiv = host in ARXIV_HOSTS or host.endswith(".arxiv.org")
+    pattern = _ARXIV_PATH_RE if is_arxiv else _ARXIV_MIRRORS.get(host)
     if pattern is None:
         return None
     match = pattern.match(path)
-    return split_arxiv_version(match.group("rest"))[0] if match else None
+    return _id_part(match.group("rest")) if match else None
 
 
 def doi_of(text: str) -> str | None:
@@ -149,14 +186,34 @@ def title_key(title: str) -> str:
 
 
 _LATEX_COMMAND_RE = re.compile(r"\\[a-zA-Z]+\*?")
+# arXiv titles are TeX: Schr\"odinger, G\"{o}del, \c{c}, $\alpha$. Accent macros become the bare
+# letter (as "ö" does after NFKD) and Greek letters the Unicode letter, so that the TeX and the
+# Unicode title of one paper normalise equal, and $\alpha$-VAE and $\beta$-VAE do not.
+_LATEX_ACCENT_RE = re.compile(r"\\(?:[\"'`^~=.]|[cvHuk](?![a-zA-Z]))\s*(?:\{\s*([a-zA-Z])\s*\}|([a-zA-Z]))")
+_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho"
+_GREEK += " sigma tau upsilon phi chi psi omega"
+# U+03B1 (alpha) onwards, skipping U+03C2 (final sigma) after rho.
+_LATEX_GREEK = {name: chr(0x3B1 + i + (i > 16)) for i, name in enumerate(_GREEK.split())}
+_LATEX_GREEK |= {name.capitalize(): letter.upper() for name, letter in _LATEX_GREEK.items()}
+_LATEX_GREEK |= {f"var{n}": _LATEX_GREEK[n] for n in ("epsilon", "theta", "phi", "rho", "pi")}
+_LATEX_GREEK |= {"varsigma": "\u03c2"}
+_LATEX_GREEK_RE = re.compile(
+    r"\\(" + "|".join(sorted(_LATEX_GREEK, key=len, reverse=True)) + r")(?![a-zA-Z])"
+)
 _NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalise_title(title: str) -> str:
     """Case, accents, punctuation, LaTeX markup and spacing removed: equal for near-identical titles."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _LATEX_COMMAND_RE.sub(" ", text).casefold()
+    text = title
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if "\\" in text:
+        text = _LATEX_ACCENT_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _LATEX_GREEK_RE.sub(lambda m: f" {_LATEX_GREEK[m.group(1)]} ", text)
+        text = _LATEX_COMMAND_RE.sub(" ", text)
+    text = text.casefold()
     return _NON_WORD_RE.sub(" ", text).strip()
 
 
@@ -165,7 +222,11 @@ def normalise_url(url: str) -> str:
     url = _clean(url)
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # bad IPv6 brackets, port, NFKC-unsafe host
+        raise UnrecognisedIdentifier(f"malformed URL: {url[:200]!r}") from exc
     scheme = parts.scheme.lower()
     if scheme == "http":
         scheme = "https"
@@ -173,7 +234,7 @@ def normalise_url(url: str) -> str:
     if not host:
         raise UnrecognisedIdentifier(f"URL without a host: {url[:200]!r}")
     host = _HOST_ALIASES.get(host, host)
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    port = port if port not in (None, 80, 443) else None
     netloc = f"{host}:{port}" if port else host
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
     if host in _CASE_INSENSITIVE_PATH_HOSTS:
@@ -186,7 +247,11 @@ def normalise_url(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not k.lower().startswith("utm_") and k.lower() not in dropped
     )
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    result = urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    # Dropping the slash of ``/a!/`` or a parameter can leave punctuation at the end that
+    # _clean would strip on the next call: go on until the URL is its own normal form.
+    cleaned = _clean(result)
+    return result if cleaned == result else normalise_url(cleaned)
 
 
 def url_for_key(key: str) -> str:
@@ -223,21 +288,42 @@ def _url_key(url: str) -> str:
     if match:
         return _doi_key(match.group(1))
     if host == "aclanthology.org" and path.endswith(".pdf"):
-        normalised = urlunsplit(parts._replace(path=path[: -len(".pdf")]))
+        normalised = normalise_url(urlunsplit(parts._replace(path=parts.path[: -len(".pdf")])))
     return "url:" + normalised
 
 
 def _doi_key(doi: str) -> str:
-    doi = unquote(_clean(doi)).strip().lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/"):
+    # Decode and trim until nothing changes: a key ("doi:" + this) must be its own key, and
+    # one more unquote of "%2500" or one more _clean of a decoded "%2E" would change it.
+    previous = None
+    while doi != previous:
+        previous, doi = doi, _clean(unquote(_clean(doi))).lower()
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+    ):
         if doi.startswith(prefix):
-            doi = doi[len(prefix):]
+            doi = doi[len(prefix) :]
     arxiv = _ARXIV_DOI_RE.match(doi)
     if arxiv:
-        return "arxiv:" + split_arxiv_version(arxiv.group("rest"))[0]
+        return "arxiv:" + _id_part(arxiv.group("rest"))
     if not _DOI_RE.match(doi):
         raise UnrecognisedIdentifier(f"not a DOI: {doi[:200]!r}")
     return "doi:" + doi
+
+
+_ARXIV_ID_ANY_CASE_RE = re.compile(_ARXIV_ID_RE.pattern, re.IGNORECASE)
+
+
+def _id_part(text: str) -> str:
+    """The canonical id of ``ID`` or ``IDvN`` matched by a pattern (case-insensitive ones too:
+    ``arXiv:HEP-TH/9901001V2``), without parsing the version."""
+    match = _ARXIV_ID_ANY_CASE_RE.match(text)
+    if match is None:
+        raise UnrecognisedIdentifier(f"not an arXiv id: {text[:200]!r}")
+    return _canonical_arxiv(match.group("id"))
 
 
 def _canonical_arxiv(identifier: str) -> str:
@@ -248,17 +334,25 @@ def _canonical_arxiv(identifier: str) -> str:
 
 
 def _github_repo_path(path: str) -> str:
-    """``/owner/repo.git`` and ``/owner/repo/tree/main`` name the repository ``/owner/repo``."""
+    """``/owner/repo.git`` and ``/owner/repo/tree/main`` name the repository ``/owner/repo``.
+
+    Deeper paths (``/tree/main/examples/mms``, ``/blob/main/x.py``) name a folder or file that
+    can be an item of its own (one project of a monorepo), so they are kept.
+    """
     segments = [s for s in path.split("/") if s]
-    if len(segments) >= 2 and segments[2:3] in ([], ["tree"], ["blob"]):
-        owner, repo = segments[0], segments[1].removesuffix(".git")
-        return f"/{owner}/{repo}"
+    if len(segments) == 2 or (len(segments) == 4 and segments[2] == "tree"):
+        owner, repo = segments[0], segments[1]
+        while repo.endswith(".git"):
+            repo = repo.removesuffix(".git")
+        return f"/{owner}/{repo}" if repo else f"/{owner}"
     return path
 
 
 def _bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    while host.startswith("www."):  # all of them, so that a normalised host is its own normal form
+        host = host[4:]
+    return host
 
 
 def _clean(text: str) -> str:

@@ -15,6 +15,8 @@ class Paper(models.Model):
     title = models.TextField()
     title_norm = models.CharField(max_length=2000, db_index=True, editable=False)
     abstract = models.TextField(blank=True, default="")
+    # Authors in order. No author table: names are indexed by the search index (search/), which
+    # keeps a bulk import of millions of papers to one row per paper here.
     authors = models.JSONField(default=list, blank=True, help_text="Author names in order.")
     published = models.DateField(null=True, blank=True, db_index=True, help_text="First version.")
     updated = models.DateField(null=True, blank=True, help_text="Latest version.")
@@ -31,8 +33,11 @@ class Paper(models.Model):
     pdf_url = models.URLField(max_length=2000, blank=True, default="")
     code_url = models.URLField(max_length=2000, blank=True, default="")
     note = models.TextField(blank=True, default="", help_text="A person's note; never imported.")
+    trust = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Rank of the most trusted source merged so far."
+    )
     edited_fields = models.JSONField(default=list, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -64,38 +69,16 @@ class Category(models.Model):
 
 
 class PaperCategory(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
-    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+    # The unique constraint and the index below cover both foreign keys: no index of their own.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, db_index=False)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "category"], name="uniq_paper_category")
-        ]
+        constraints = [models.UniqueConstraint(fields=["paper", "category"], name="uniq_paper_category")]
         indexes = [models.Index(fields=["category", "paper"], name="category_paper_idx")]
 
-
-class Author(models.Model):
-    name = models.CharField(max_length=512, unique=True)
-    papers = models.ManyToManyField(Paper, through="PaperAuthor", related_name="author_set")
-
-    class Meta:
-        ordering = ["name"]
-
     def __str__(self) -> str:
-        return self.name
-
-
-class PaperAuthor(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="uniq_paper_author_position")
-        ]
-        indexes = [models.Index(fields=["author", "paper"], name="author_paper_idx")]
+        return f"{self.paper_id} in {self.category_id}"
 
 
 class Identifier(models.Model):
@@ -116,7 +99,7 @@ class SourceRecord(models.Model):
     linked it...).
     """
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="source_records")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="source_records", db_index=False)
     source = models.CharField(max_length=32)
     source_id = models.CharField(max_length=2000)
     fetched_at = models.DateTimeField()
@@ -124,9 +107,7 @@ class SourceRecord(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["source", "source_id"], name="uniq_source_record")
-        ]
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="uniq_source_record")]
         indexes = [models.Index(fields=["paper", "source"], name="sourcerecord_paper_idx")]
 
     def __str__(self) -> str:
@@ -154,13 +135,19 @@ class PossibleDuplicate(models.Model):
 
 
 class SyncState(models.Model):
-    """Checkpoint of a resumable harvest (one row per OAI-PMH set and date range)."""
+    """Checkpoint of a resumable harvest (one row per arXiv OAI-PMH set).
+
+    While a harvest runs, ``resumption_token`` holds the token of the next page, saved in the
+    same transaction as the records of the page before it; ``completed_through`` is the last day
+    a finished harvest covered, where the next incremental one starts.
+    """
 
     name = models.CharField(max_length=500, unique=True)
     resumption_token = models.TextField(blank=True, default="")
+    from_date = models.DateField(null=True, blank=True)
+    until_date = models.DateField(null=True, blank=True)
     harvested = models.PositiveIntegerField(default=0)
-    complete = models.BooleanField(default=False)
-    last_error = models.TextField(blank=True, default="")
+    completed_through = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -21,7 +21,10 @@ class Version:
     created: dt.datetime | dt.date | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"version": f"v{self.number}", "created": self.created.isoformat() if self.created else None}
+        return {
+            "version": f"v{self.number}",
+            "created": self.created.isoformat() if self.created else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,15 @@ class PaperRecord:
         """The record as the paper-records JSON lines format (DESIGN.md) and a bit more."""
         data: dict[str, Any] = {"id": self.key, "url": self.abs_url or ids.url_for_key(self.key)}
         data["title"] = self.title
-        for name in ("abstract", "doi", "journal_ref", "comments", "license", "pdf_url", "code_url"):
+        for name in (
+            "abstract",
+            "doi",
+            "journal_ref",
+            "comments",
+            "license",
+            "pdf_url",
+            "code_url",
+        ):
             value = getattr(self, name)
             if value:
                 data[name] = value

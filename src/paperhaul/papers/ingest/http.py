@@ -143,9 +143,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _check_kind(response: httpx.Response, expect: str, url: str) -> None:
     head = response.content[:512].lstrip().lower()
     content_type = response.headers.get("Content-Type", "").lower()
-    if head.startswith((b"<!doctype html", b"<html")) or (
-        "text/html" in content_type and expect != "html"
-    ):
+    if head.startswith((b"<!doctype html", b"<html")) or ("text/html" in content_type and expect != "html"):
         raise SourceFormatError(f"expected {expect.upper()}, got an HTML page", url=url)
     if not head:
         raise SourceFormatError(f"expected {expect.upper()}, got an empty response", url=url)

@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make run` (the app on SQLite) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://root@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint install clean
+
+$(BIN)/paperhaul: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/paperhaul
+
+run: install
+	$(BIN)/paperhaul serve
+
+# The whole suite on SQLite, then again on PostgreSQL, then the linter.
+test: install
+	$(BIN)/python -m pytest -n 2
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+test-sqlite: install
+	$(BIN)/python -m pytest -n 2
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,163 @@
+"""The fast path of the upsert: brand-new papers written set-wise through a staging table.
+
+Almost every record of a first import (a snapshot of a million papers) is new and touches no
+existing row. Binding every row of every table from Python would cost more than all the rest
+of the import, so each batch is bound once, into a temporary staging table, and the database
+itself copies it into papers, identifiers, source records and categories with one
+``INSERT ... SELECT`` each, inside the batch's transaction. The upsert service decides which
+records may take this path (no key, alias, source record or title already known); everything
+else goes through the ORM in upsert.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+from django.db import connection
+from django.utils import timezone
+
+from paperhaul.papers.merge import trust_of, versions_json
+from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory, SourceRecord
+from paperhaul.papers.records import PaperRecord
+
+STAGE = "paperhaul_stage"
+# Staging columns with their PostgreSQL types (SQLite takes them untyped).
+_PAPER_COLUMNS = {
+    "key": "text", "title": "text", "title_norm": "text", "abstract": "text", "authors": "jsonb",
+    "published": "date", "updated": "date", "versions": "jsonb", "primary_category": "text",
+    "doi": "text", "journal_ref": "text", "comments": "text", "license": "text",
+    "abs_url": "text", "pdf_url": "text", "code_url": "text", "trust": "smallint",
+}  # fmt: skip
+_STAGE_COLUMNS = {
+    **_PAPER_COLUMNS, "source": "text", "source_id": "text", "fetched_at": "timestamptz",
+    "payload_hash": "text", "data": "jsonb", "cats": "jsonb", "aliases": "jsonb",
+}  # fmt: skip
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def select_in(
+    cursor,
+    model: type,
+    out: str,
+    column: str,
+    values: Sequence,
+    *,
+    equal: tuple[str, str] | None = None,
+) -> list[tuple]:
+    """Rows ``(column, out)`` of ``model`` whose ``column`` is in ``values`` (and, given
+    ``equal=(name, value)``, whose ``name`` equals ``value``), fetched in chunks."""
+    rows: list[tuple] = []
+    extra, extra_params = (f" AND {_q(equal[0])} = %s", [equal[1]]) if equal else ("", [])
+    for start in range(0, len(values), 900):
+        chunk = list(values[start : start + 900])
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT {_q(column)}, {_q(out)} FROM {_table(model)} WHERE {_q(column)} IN ({marks}){extra}",
+            chunk + extra_params,
+        )
+        rows.extend(cursor.fetchall())
+    return rows
+
+
+def _json_elements(column: str) -> str:
+    """A FROM item expanding the JSON array in ``column`` into rows named ``j.value``."""
+    if connection.vendor == "postgresql":
+        return f"jsonb_array_elements_text({column}) AS j(value)"
+    return f"json_each({column}) AS j"
+
+
+def _statements() -> list[str]:
+    stage, paper, identifier = STAGE, _table(Paper), _table(Identifier)
+    key = _q("key")
+    columns = ", ".join(_q(c) for c in _PAPER_COLUMNS)
+    staged = ", ".join(f"s.{_q(c)}" for c in _PAPER_COLUMNS)
+    empty_list = "'[]'::jsonb" if connection.vendor == "postgresql" else "'[]'"
+    new_papers = f"{stage} s JOIN {paper} p ON p.{key} = s.{key}"
+    return [
+        f"INSERT INTO {paper} ({columns}, note, edited_fields, created_at, modified_at)"
+        f" SELECT {staged}, '', {empty_list}, s.fetched_at, s.fetched_at FROM {stage} s",
+        f"INSERT INTO {identifier} ({key}, paper_id) SELECT s.{key}, p.id FROM {new_papers}",
+        f"INSERT INTO {identifier} ({key}, paper_id)"
+        f" SELECT j.value, p.id FROM {new_papers}, {_json_elements('s.aliases')}",
+        f"INSERT INTO {_table(SourceRecord)} (paper_id, source, source_id, fetched_at,"
+        f" payload_hash, data) SELECT p.id, s.source, s.source_id, s.fetched_at,"
+        f" s.payload_hash, s.data FROM {new_papers}",
+        f"INSERT INTO {_table(Category)} (name) SELECT DISTINCT j.value"
+        f" FROM {stage} s, {_json_elements('s.cats')} WHERE true ON CONFLICT DO NOTHING",
+        f"INSERT INTO {_table(PaperCategory)} (paper_id, category_id)"
+        f" SELECT DISTINCT p.id, c.id FROM {new_papers}, {_json_elements('s.cats')}"
+        f" JOIN {_table(Category)} c ON c.name = j.value",
+    ]
+
+
+class BulkWriter:
+    """Inserts brand-new papers set-wise; one per import run (it keeps its statements)."""
+
+    def __init__(self) -> None:
+        self._statements: list[str] | None = None
+
+    def _prepare(self, cursor) -> list[str]:
+        if self._statements is None:
+            postgres = connection.vendor == "postgresql"
+            columns = ", ".join(
+                f"{_q(c)} {kind}" if postgres else _q(c) for c, kind in _STAGE_COLUMNS.items()
+            )
+            temp = "TEMPORARY TABLE IF NOT EXISTS"
+            cursor.execute(f"CREATE {temp} {STAGE} ({columns})")
+            self._statements = _statements()
+        return self._statements
+
+    def insert(self, records: Sequence[tuple[PaperRecord, str, list[str]]]) -> None:
+        """Insert new papers: (record, normalised title, alias keys other than record.key)."""
+        if not records:
+            return
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            statements = self._prepare(cursor)
+            cursor.execute(f"DELETE FROM {STAGE}")
+            marks = ", ".join(["%s"] * len(_STAGE_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {STAGE} VALUES ({marks})",
+                [_stage_row(r, norm, aliases, now) for r, norm, aliases in records],
+            )
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {STAGE}")
+
+
+def _stage_row(record: PaperRecord, title_norm: str, aliases: list[str], now) -> tuple:
+    ops = connection.ops
+    return (
+        record.key,
+        record.title,
+        title_norm,
+        record.abstract,
+        orjson.dumps(record.authors).decode(),
+        ops.adapt_datefield_value(record.published),
+        ops.adapt_datefield_value(record.updated),
+        orjson.dumps(versions_json(record)).decode(),
+        record.primary_category,
+        record.doi,
+        record.journal_ref,
+        record.comments,
+        record.license,
+        record.abs_url,
+        record.pdf_url,
+        record.code_url,
+        trust_of(record),
+        record.source,
+        record.source_id,
+        ops.adapt_datetimefield_value(record.fetched_at or now),
+        record.payload_hash,
+        orjson.dumps(record.extra).decode(),
+        orjson.dumps(record.categories).decode(),
+        orjson.dumps(aliases).decode(),
+    )

@@ -1,0 +1,120 @@
+"""Exporting the library: paper records JSON lines and the links dataset (DESIGN.md formats).
+
+Files are written beside their destination and renamed into place when complete, so an
+interrupted export never leaves half a file where a good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from paperhaul.errors import InputError
+from paperhaul.papers.ingest.links_dataset import write_links
+from paperhaul.papers.ingest.records_jsonl import write_jsonl
+from paperhaul.papers.models import Paper, SourceRecord
+from paperhaul.papers.records import PaperRecord, Version
+
+FORMATS = ("jsonl", "links")
+
+
+def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
+    return PaperRecord(
+        source="jsonl",
+        key=paper.key,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=tuple(paper.authors),
+        published=paper.published,
+        updated=paper.updated,
+        versions=tuple(
+            Version(int(v["version"].lstrip("v")), _created(v.get("created"))) for v in paper.versions
+        ),
+        primary_category=paper.primary_category,
+        categories=tuple(categories),
+        doi=paper.doi,
+        journal_ref=paper.journal_ref,
+        comments=paper.comments,
+        license=paper.license,
+        abs_url=paper.abs_url,
+        pdf_url=paper.pdf_url,
+        code_url=paper.code_url,
+    )
+
+
+def _created(text: str | None):
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def paper_records() -> Iterator[PaperRecord]:
+    """Every paper as a record, streamed in key order with its categories."""
+    papers = Paper.objects.order_by("id").prefetch_related("categories")
+    for paper in papers.iterator(chunk_size=2000):
+        names = [c.name for c in paper.categories.all()]
+        yield record_from_paper(paper, names)
+
+
+def links_entries() -> list[dict]:
+    """One entry per covered link per digest, from the links the library was given."""
+    entries, seen = [], set()
+    rows = SourceRecord.objects.filter(source="links").select_related("paper").order_by("id")
+    for row in rows:
+        blog = row.data.get("blog") or ""
+        if (blog, row.paper_id) in seen:
+            continue
+        seen.add((blog, row.paper_id))
+        entries.append(
+            {
+                "blog": blog,
+                "src": row.data.get("src") or row.paper.url,
+                "title": row.data.get("title") or row.paper.title,
+                "posted": row.data.get("posted_date") or row.data.get("posted"),
+                "updated": row.data.get("updated"),
+            }
+        )
+    entries.sort(key=lambda e: (e["blog"], str(e["posted"] or ""), e["src"]))
+    return entries
+
+
+def export(fmt: str, path: str) -> int:
+    """Write the library in ``fmt`` to ``path`` ("-" for stdout); returns the number of entries."""
+    if fmt == "jsonl":
+        count = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal count
+            for line in write_jsonl(paper_records()):
+                count += 1
+                yield line
+
+        _write(path, lines())
+        return count
+    if fmt == "links":
+        entries = links_entries()
+        _write(path, [write_links(entries)])
+        return len(entries)
+    raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _write(path: str, chunks: Iterable[str]) -> None:
+    if path == "-":
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InputError(f"no such folder: {target.parent}")
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise

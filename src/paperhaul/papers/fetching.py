@@ -1,0 +1,44 @@
+"""Fetching one item from the network by its identifier or URL (`paperhaul add`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from paperhaul.errors import InputError, SourceFormatError
+from paperhaul.papers import ids
+from paperhaul.papers.ingest import arxiv_api, webpage
+from paperhaul.papers.ingest.http import HttpClient, settings_client
+from paperhaul.papers.records import PaperRecord
+
+
+def arxiv_client() -> HttpClient:
+    """A client that keeps arXiv's pace: one request at a time, PAPERHAUL_ARXIV_DELAY apart."""
+    return settings_client(min_interval=settings.PAPERHAUL_ARXIV_DELAY)
+
+
+def fetch_record(target: str) -> PaperRecord:
+    """The record of an arXiv id, DOI or URL, from arXiv's API, the DOI's landing page or the page."""
+    key = ids.canonical_key(target)
+    kind, _, rest = key.partition(":")
+    if kind == "title":
+        raise InputError("a title is not enough to fetch an item: give an arXiv id, a DOI or a URL")
+    if kind == "arxiv":
+        with arxiv_client() as client:
+            records = list(arxiv_api.fetch_by_ids(client, settings.PAPERHAUL_ARXIV_API_URL, [rest]))
+        if not records:
+            raise SourceFormatError(f"arXiv has no paper {rest}", url=settings.PAPERHAUL_ARXIV_API_URL)
+        return records[0]
+    url = f"{settings.PAPERHAUL_DOI_RESOLVER_URL.rstrip('/')}/{rest}" if kind == "doi" else target.strip()
+    with settings_client() as client:
+        record = webpage.fetch_page(client, url)
+    if kind == "doi" and record.key != key:
+        # The landing page may not declare its DOI; the DOI we asked for still names it.
+        record = _with_key(record, key)
+    return record
+
+
+def _with_key(record: PaperRecord, key: str) -> PaperRecord:
+    from dataclasses import replace
+
+    aliases = tuple(a for a in (*record.aliases, record.key) if a != key)
+    return replace(record, key=key, aliases=aliases, source_id=key, payload_hash="")

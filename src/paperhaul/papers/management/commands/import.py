@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperhaul.papers.importing import FORMATS, import_file
+from paperhaul.papers.management.base import LibraryCommand
+from paperhaul.papers.upsert import ImportStats
+from paperhaul.progress import progress_bar
+
+
+class Command(LibraryCommand):
+    help = "Import files into the library. FORMAT: " + " | ".join(FORMATS)
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("format", metavar="FORMAT", help=" | ".join(FORMATS))
+        parser.add_argument("paths", metavar="PATH", nargs="+", type=Path)
+        parser.add_argument(
+            "--skip-bad", action="store_true", help="go on past malformed records and report them"
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args, format: str, paths: list[Path], skip_bad: bool, json: bool, **options):
+        total = ImportStats()
+        duplicates: list[str] = []
+        for path in paths:
+            with progress_bar(f"import {format} {path.name}") as bar:
+                result = import_file(format, path, skip_bad=skip_bad, bar=bar)
+            for name in ("added", "updated", "unchanged", "failed", "possible_duplicates"):
+                setattr(total, name, getattr(total, name) + getattr(result.stats, name))
+            total.errors.extend(result.stats.errors)
+            duplicates.extend(result.duplicates)
+        if json:
+            self.print_json({**total.as_json(), "duplicate_entries": duplicates})
+            return
+        for error in total.errors:
+            self.stderr.write(f"skipped {error}")
+        for duplicate in duplicates:
+            self.stdout.write(f"duplicate entry: {duplicate}")
+        self.stdout.write(total.summary())

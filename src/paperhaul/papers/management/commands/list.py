@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from paperhaul.errors import InputError
+from paperhaul.papers.lookup import list_papers, paper_summary
+from paperhaul.papers.management.base import LibraryCommand
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+class Command(LibraryCommand):
+    help = "List papers of the library, newest first."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--category", action="append", default=[], help="e.g. cs.CL (repeatable)")
+        parser.add_argument("--since", help="first version on or after YYYY-MM-DD")
+        parser.add_argument("--until", help="first version on or before YYYY-MM-DD")
+        parser.add_argument("--source", help="e.g. arxiv-api, arxiv-oai, arxiv-snapshot, daily-papers, web")
+        parser.add_argument("--limit", type=int, default=50)
+        parser.add_argument("--offset", type=int, default=0)
+        parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+    def handle(self, *args, category, since, until, source, limit, offset, json, **options) -> None:
+        if limit < 1 or offset < 0:
+            raise InputError("--limit must be positive and --offset not negative")
+        papers = list_papers(
+            categories=category,
+            since=iso_date(since) if since else None,
+            until=iso_date(until) if until else None,
+            source=source,
+        )
+        page = [paper_summary(p) for p in papers[offset : offset + limit]]
+        if json:
+            self.print_json(page)
+            return
+        for paper in page:
+            self.stdout.write(f"{paper['published'] or '          '}  {paper['key']}  {paper['title']}")

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from paperhaul.errors import InputError
+from paperhaul.papers.management.commands.list import iso_date
+from paperhaul.papers.management.base import LibraryCommand
+from paperhaul.papers.sync import sync_listings, sync_oai
+from paperhaul.progress import progress_bar
+
+
+class Command(LibraryCommand):
+    help = "Bring the library up to date with arXiv (OAI-PMH harvest, resumable; or listing feeds)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("source", choices=["arxiv"], help="the source to sync")
+        parser.add_argument(
+            "--category",
+            action="append",
+            default=[],
+            help="arXiv category or archive, e.g. cs.CL (repeatable; default PAPERHAUL_ARXIV_CATEGORIES)",
+        )
+        parser.add_argument("--since", help="harvest from YYYY-MM-DD (default: where the last sync ended)")
+        parser.add_argument("--until", help="harvest up to YYYY-MM-DD")
+        parser.add_argument(
+            "--via",
+            choices=["oai", "listing"],
+            default="oai",
+            help="oai: OAI-PMH harvest (default); listing: today's listing feeds",
+        )
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args, source, category, since, until, via, json, **options) -> None:
+        categories = category or settings.PAPERHAUL_ARXIV_CATEGORIES
+        if not categories:
+            raise InputError("no category: give --category or set PAPERHAUL_ARXIV_CATEGORIES")
+        notes: list[str] = []
+        if via == "listing":
+            if since or until:
+                raise InputError("--since and --until apply to --via oai only")
+            stats = sync_listings(categories)
+        else:
+            with progress_bar("sync arxiv") as bar:
+
+                def report(progress, stats) -> None:
+                    bar.update(
+                        completed=progress.harvested,
+                        total=progress.expected,
+                        records=f"{stats.processed:,}",
+                        rate="-",
+                    )
+
+                stats, notes = sync_oai(
+                    categories,
+                    since=iso_date(since) if since else None,
+                    until=iso_date(until) if until else None,
+                    on_page=report,
+                )
+        if json:
+            self.print_json({**stats.as_json(), "notes": notes})
+            return
+        for note in notes:
+            self.stderr.write(note)
+        self.stdout.write(stats.summary())

@@ -1,0 +1,293 @@
+"""The one service that merges PaperRecords into the library.
+
+Records are written in batches, each inside one transaction, so an interrupted import leaves
+the library consistent and the next run carries on: what was committed is recognised by its
+source record's payload hash and counted as unchanged. Within a batch, records that touch
+nothing known (the bulk of a first import) take the fast path of bulk.py; the others are merged
+one by one (merge.py rules). Two items with different keys whose titles normalise alike, or that
+claim the same alias, are reported as possible duplicates and never merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from paperhaul.errors import RecordError
+from paperhaul.papers import ids
+from paperhaul.papers.bulk import BulkWriter, select_in
+from paperhaul.papers.merge import merge_into
+from paperhaul.papers.models import (
+    Category,
+    Identifier,
+    Paper,
+    PaperCategory,
+    PossibleDuplicate,
+    SourceRecord,
+)
+from paperhaul.papers.records import PaperRecord, ParsedRecord
+
+MAX_KEPT_ERRORS = 50
+
+
+@dataclass
+class ImportStats:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    possible_duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def processed(self) -> int:
+        return self.added + self.updated + self.unchanged + self.failed
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def summary(self) -> str:
+        line = (
+            f"added {self.added} / updated {self.updated} / unchanged {self.unchanged} / failed {self.failed}"
+        )
+        if self.possible_duplicates:
+            line += f" ({self.possible_duplicates} possible duplicates reported)"
+        return line
+
+    def as_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "possible_duplicates": self.possible_duplicates,
+            "errors": self.errors,
+        }
+
+
+def alias_keys(record: PaperRecord) -> list[str]:
+    """Keys other than ``record.key`` that resolve to the record's item (its DOI, other URLs)."""
+    keys = []
+    candidates = [*record.aliases, f"doi:{record.doi}" if record.doi else ""]
+    for alias in candidates:
+        key = ids.try_canonical_key(alias) if alias else None
+        if key and key != record.key and not key.startswith("title:") and key not in keys:
+            keys.append(key)
+    return keys
+
+
+class Library:
+    """Writes records into the library; one instance per import run."""
+
+    def __init__(self, batch_size: int | None = None) -> None:
+        self.batch_size = batch_size or settings.PAPERHAUL_IMPORT_BATCH
+        self.bulk = BulkWriter()
+        self.stats = ImportStats()
+
+    def upsert(
+        self,
+        items: Iterable[ParsedRecord],
+        *,
+        skip_bad: bool = False,
+        on_batch: Callable[[ImportStats], None] | None = None,
+    ) -> ImportStats:
+        """Merge every record; a bad one stops the run (raised) unless ``skip_bad``."""
+        batch: list[PaperRecord] = []
+        for item in items:
+            if isinstance(item, RecordError):
+                if not skip_bad:
+                    raise item
+                self.stats.failed += 1
+                if len(self.stats.errors) < MAX_KEPT_ERRORS:
+                    self.stats.errors.append(str(item))
+                continue
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                self.write_batch(batch)
+                batch = []
+                if on_batch:
+                    on_batch(self.stats)
+        if batch:
+            self.write_batch(batch)
+        if on_batch:
+            on_batch(self.stats)
+        return self.stats
+
+    def upsert_one(self, record: PaperRecord) -> tuple[Paper, str]:
+        """Merge one record now; returns the paper and "added", "updated" or "unchanged"."""
+        with transaction.atomic():
+            paper, outcome = self._merge_one(record)
+        self.stats.count(outcome)
+        return paper, outcome
+
+    def write_batch(self, batch: list[PaperRecord]) -> None:
+        with transaction.atomic():
+            self._write(batch)
+
+    def _write(self, batch: list[PaperRecord]) -> None:
+        seen: set[tuple[str, str]] = set()
+        first, later = [], []
+        for record in batch:
+            ident = (record.source, record.source_id)
+            (later if ident in seen else first).append(record)
+            seen.add(ident)
+        self._write_unique(first)
+        if later:
+            self._write(later)
+
+    def _write_unique(self, records: list[PaperRecord]) -> None:
+        known_sources = self._source_hashes(records)
+        pending = []
+        for record in records:
+            if known_sources.get((record.source, record.source_id)) == record.payload_hash:
+                self.stats.unchanged += 1
+            else:
+                pending.append((record, ids.normalise_title(record.title), alias_keys(record)))
+        if not pending:
+            return
+        with connection.cursor() as cursor:
+            wanted = {k for r, norm, aliases in pending for k in (r.key, *aliases, f"title:{norm}")}
+            known_keys = {k for k, _ in select_in(cursor, Identifier, "id", "key", sorted(wanted))}
+            norms = sorted({norm for _, norm, _ in pending if norm})
+            known_norms = {n for n, _ in select_in(cursor, Paper, "id", "title_norm", norms)}
+        fast, slow = [], []
+        claimed_keys: set[str] = set()
+        claimed_norms: set[str] = set()
+        for record, norm, aliases in pending:
+            keys = (record.key, *aliases, f"title:{norm}")
+            if (
+                (record.source, record.source_id) in known_sources
+                or norm in known_norms
+                or norm in claimed_norms
+                or any(k in known_keys or k in claimed_keys for k in keys)
+            ):
+                slow.append(record)
+            else:
+                fast.append((record, norm, aliases))
+                claimed_keys.update(keys)
+                claimed_norms.add(norm)
+        self.bulk.insert(fast)
+        self.stats.added += len(fast)
+        for record in slow:
+            _, outcome = self._merge_one(record)
+            self.stats.count(outcome)
+
+    def _source_hashes(self, records: list[PaperRecord]) -> dict[tuple[str, str], str]:
+        by_source: dict[str, list[str]] = {}
+        for record in records:
+            by_source.setdefault(record.source, []).append(record.source_id)
+        found = {}
+        with connection.cursor() as cursor:
+            for source, source_ids in by_source.items():
+                rows = select_in(
+                    cursor,
+                    SourceRecord,
+                    "payload_hash",
+                    "source_id",
+                    source_ids,
+                    equal=("source", source),
+                )
+                found.update(((source, sid), digest) for sid, digest in rows)
+        return found
+
+    def _merge_one(self, record: PaperRecord) -> tuple[Paper, str]:
+        norm = ids.normalise_title(record.title)
+        aliases = alias_keys(record)
+        paper = self._find(record, norm, aliases)
+        if paper is None:
+            self.bulk.insert([(record, norm, [])])
+            paper = Paper.objects.get(key=record.key)
+            outcome = "added"
+        else:
+            changed = self._update(paper, record)
+            changed = self._record_source(paper, record) or changed
+            outcome = "updated" if changed else "unchanged"
+        self._claim_identifiers(paper, [record.key, *aliases])
+        self._report_duplicates(paper)
+        return paper, outcome
+
+    def _find(self, record: PaperRecord, norm: str, aliases: list[str]) -> Paper | None:
+        found = dict(Identifier.objects.filter(key__in=[record.key, *aliases]).values_list("key", "paper_id"))
+        paper_id = found.get(record.key) or next((found[a] for a in aliases if a in found), None)
+        if paper_id is not None:
+            return Paper.objects.get(pk=paper_id)
+        if not norm:
+            return None
+        if record.key.startswith("title:"):
+            matches = list(Paper.objects.filter(title_norm=norm).exclude(key__startswith="title:")[:2])
+            return matches[0] if len(matches) == 1 else None
+        # A paper so far known only by its title becomes this record's paper, under the real key.
+        return Paper.objects.filter(key=f"title:{norm}").first()
+
+    def _update(self, paper: Paper, record: PaperRecord) -> bool:
+        changed, categories = merge_into(paper, record)
+        if paper.key.startswith("title:") and not record.key.startswith("title:"):
+            paper.key = record.key
+            changed.add("key")
+        if changed:
+            paper.save()
+        if categories is not None:
+            changed.update(set_categories(paper, categories))
+        return bool(changed - {"trust"})
+
+    def _claim_identifiers(self, paper: Paper, keys: list[str]) -> None:
+        for key in dict.fromkeys(keys):
+            if key.startswith("title:") and key != paper.key:
+                continue
+            owner = Identifier.objects.filter(key=key).values_list("paper_id", flat=True).first()
+            if owner is None:
+                Identifier.objects.create(key=key, paper=paper)
+            elif owner != paper.pk:
+                self._report(paper.pk, owner, f"both resolve {key}")
+
+    def _record_source(self, paper: Paper, record: PaperRecord) -> bool:
+        existing = SourceRecord.objects.filter(source=record.source, source_id=record.source_id).first()
+        fetched = record.fetched_at or timezone.now()
+        if existing is None:
+            SourceRecord.objects.create(
+                paper=paper,
+                source=record.source,
+                source_id=record.source_id,
+                fetched_at=fetched,
+                payload_hash=record.payload_hash,
+                data=record.extra,
+            )
+            return True
+        changed = existing.data != record.extra or existing.paper_id != paper.pk
+        existing.paper = paper
+        existing.payload_hash = record.payload_hash
+        existing.data = record.extra
+        existing.fetched_at = fetched
+        existing.save()
+        return changed
+
+    def _report_duplicates(self, paper: Paper) -> None:
+        if not paper.title_norm:
+            return
+        others = Paper.objects.filter(title_norm=paper.title_norm).exclude(pk=paper.pk)
+        for other_id in others.values_list("id", flat=True)[:20]:
+            self._report(paper.pk, other_id, "same normalised title")
+
+    def _report(self, one: int, two: int, reason: str) -> None:
+        low, high = sorted((one, two))
+        _, created = PossibleDuplicate.objects.get_or_create(
+            paper_id=low, other_id=high, defaults={"reason": reason}
+        )
+        if created:
+            self.stats.possible_duplicates += 1
+
+
+def set_categories(paper: Paper, names: list[str]) -> set[str]:
+    """Replace the paper's categories; returns {"categories"} when they changed."""
+    current = list(paper.categories.order_by("papercategory__id").values_list("name", flat=True))
+    if current == names:
+        return set()
+    PaperCategory.objects.filter(paper=paper).delete()
+    Category.objects.bulk_create([Category(name=n) for n in names], ignore_conflicts=True)
+    by_name = dict(Category.objects.filter(name__in=names).values_list("name", "id"))
+    PaperCategory.objects.bulk_create(PaperCategory(paper=paper, category_id=by_name[n]) for n in names)
+    return {"categories"}
