@@ -43,3 +43,11 @@ def http_client(fake_clock: FakeClock) -> HttpClient:
     client = HttpClient(timeout=0.5, retries=2, backoff=1.0, sleep=fake_clock.sleep, clock=fake_clock)
     yield client
     client.close()
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    """The `paperhaul` command on a fresh PAPERHAUL_HOME (SQLite) of this test's own."""
+    from tests.cli import Cli
+
+    return Cli(tmp_path / "home")

@@ -162,7 +162,7 @@ def test_one_key_twice_in_a_batch_is_one_paper():
 
 def test_bad_record_stops_unless_skipped():
     bad = RecordError("no title", line=2, path="x.jsonl")
-    with pytest.raises(RecordError, match="x.jsonl:2: no title"):
+    with pytest.raises(RecordError, match=r"x\.jsonl:2: no title"):
         Library(batch_size=10).upsert([arxiv("2311.00001", "A"), bad, arxiv("2311.00002", "B")])
     assert Paper.objects.count() == 0
     stats = Library(batch_size=10).upsert(

@@ -13,7 +13,6 @@ from paperhaul.papers.records import PaperRecord, ParsedRecord
 from paperhaul.papers.upsert import ImportStats, Library
 from paperhaul.progress import Bar
 
-
 # Below this size a file is parsed in the main process: a worker would cost more than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
@@ -26,9 +25,9 @@ class ImportResult:
 
 def _line_format(reader: Callable[[Iterable[bytes], str], Iterator[ParsedRecord]]):
     def run(path: Path, library: Library, skip_bad: bool, bar: Bar) -> ImportResult:
-        size = path.stat().st_size or 1
         started = time.monotonic()
         with files.open_binary(path) as stream:
+            size = path.stat().st_size or 1
 
             def report(stats: ImportStats) -> None:
                 elapsed = max(time.monotonic() - started, 1e-9)

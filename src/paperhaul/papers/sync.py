@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from paperhaul.errors import SourceRejected
 from paperhaul.papers.fetching import arxiv_client
-from paperhaul.papers.ingest import arxiv_listing, arxiv_oai
+from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers
+from paperhaul.papers.ingest.http import settings_client
 from paperhaul.papers.models import SyncState
 from paperhaul.papers.upsert import ImportStats, Library
 
@@ -117,3 +118,10 @@ def sync_listings(categories: Sequence[str]) -> ImportStats:
         for category in categories:
             library.upsert(arxiv_listing.fetch_listing(client, settings.PAPERHAUL_ARXIV_RSS_URL, category))
     return library.stats
+
+
+def sync_daily(day: dt.date | None = None) -> ImportStats:
+    """Fetch the daily-papers list of ``day`` (today's when None) with its upvotes."""
+    with settings_client() as client:
+        records = daily_papers.fetch_daily_papers(client, settings.PAPERHAUL_DAILY_PAPERS_URL, day)
+    return Library().upsert(records)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 
 from paperhaul.errors import InputError
-from paperhaul.papers.management.commands.list import iso_date
 from paperhaul.papers.management.base import LibraryCommand
-from paperhaul.papers.sync import sync_listings, sync_oai
+from paperhaul.papers.management.commands.list import iso_date
+from paperhaul.papers.sync import sync_daily, sync_listings, sync_oai
 from paperhaul.progress import progress_bar
 
 
@@ -13,7 +13,12 @@ class Command(LibraryCommand):
     help = "Bring the library up to date with arXiv (OAI-PMH harvest, resumable; or listing feeds)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("source", choices=["arxiv"], help="the source to sync")
+        parser.add_argument(
+            "source",
+            choices=["arxiv", "daily"],
+            help="arxiv: papers by category; daily: the daily-papers list",
+        )
+        parser.add_argument("--date", help="daily: the day's list to fetch, YYYY-MM-DD (default: today)")
         parser.add_argument(
             "--category",
             action="append",
@@ -30,7 +35,10 @@ class Command(LibraryCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    def handle(self, *args, source, category, since, until, via, json, **options) -> None:
+    def handle(self, *args, source, category, since, until, via, date, json, **options) -> None:
+        if source == "daily":
+            self._finish(sync_daily(iso_date(date) if date else None), [], json)
+            return
         categories = category or settings.PAPERHAUL_ARXIV_CATEGORIES
         if not categories:
             raise InputError("no category: give --category or set PAPERHAUL_ARXIV_CATEGORIES")
@@ -56,6 +64,9 @@ class Command(LibraryCommand):
                     until=iso_date(until) if until else None,
                     on_page=report,
                 )
+        self._finish(stats, notes, json)
+
+    def _finish(self, stats, notes: list[str], json: bool) -> None:
         if json:
             self.print_json({**stats.as_json(), "notes": notes})
             return

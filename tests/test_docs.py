@@ -1,0 +1,34 @@
+"""Docs that must not drift from the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.core.management import get_commands
+
+from paperhaul.config import SETTINGS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _table_rows(text: str) -> dict[str, str]:
+    rows = {}
+    for match in re.finditer(r"^\| `([A-Z_]+)` \| ([^|]*) \|", text, re.MULTILINE):
+        default = match.group(2).strip()
+        rows[match.group(1)] = "" if default == "(empty)" else default.strip("`")
+    return rows
+
+
+def test_every_setting_is_documented_with_its_default():
+    documented = _table_rows((ROOT / "docs" / "configuration.md").read_text())
+    assert set(documented) == set(SETTINGS), "docs/configuration.md and config.SETTINGS differ"
+    for name, setting in SETTINGS.items():
+        assert documented[name] == setting.default, f"{name}: documented default differs"
+
+
+def test_every_paperhaul_command_is_documented_in_the_cli_reference():
+    reference = (ROOT / "docs" / "cli.md").read_text()
+    ours = sorted(name for name, app in get_commands().items() if app == "paperhaul.papers")
+    missing = [name for name in ours if f"paperhaul {name}" not in reference]
+    assert not missing, f"undocumented commands: {missing}"
