@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -43,7 +44,7 @@ class HttpClient:
             timeout=timeout,
             follow_redirects=True,
             max_redirects=10,
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip"},
         )
 
     def close(self) -> None:
@@ -63,18 +64,19 @@ class HttpClient:
         expect: str | None = None,
     ) -> httpx.Response:
         """GET ``url``; ``expect`` ("xml" or "json") rejects an HTML page served in their place."""
+        shown = str(httpx.URL(url, params=params)) if params else url
         attempt = 0
         while True:
             self._wait_turn()
             try:
                 response = self._fetch(url, params)
             except httpx.TooManyRedirects as exc:
-                raise SourceUnavailable("too many redirects (a redirect loop?)", url=url) from exc
+                raise SourceUnavailable("too many redirects (a redirect loop?)", url=shown) from exc
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt >= self.retries:
                     reason = "timed out" if isinstance(exc, httpx.TimeoutException) else "unreachable"
                     raise SourceUnavailable(
-                        f"{reason} after {attempt + 1} tries: {type(exc).__name__}", url=url
+                        f"{reason} after {attempt + 1} tries: {type(exc).__name__}", url=shown
                     ) from exc
                 self.sleep(self.backoff * 2**attempt)
                 attempt += 1
@@ -83,13 +85,16 @@ class HttpClient:
             if status == 429 or status >= 500:
                 if attempt >= self.retries:
                     raise SourceUnavailable(
-                        f"HTTP {status} {response.reason_phrase} after {attempt + 1} tries", url=url
+                        f"HTTP {status} {response.reason_phrase} after {attempt + 1} tries", url=shown
                     )
-                self.sleep(_retry_after(response) or self.backoff * 2**attempt)
+                wait = _retry_after(response)
+                self.sleep(wait if wait is not None else self.backoff * 2**attempt)
                 attempt += 1
                 continue
             if status >= 400:
-                raise SourceRejected(f"HTTP {status} {response.reason_phrase}", url=url)
+                rejected = SourceRejected(f"HTTP {status} {response.reason_phrase}", url=shown)
+                rejected.response = response  # a source may read its own error document in the body
+                raise rejected
             if expect:
                 _check_kind(response, expect, url)
             return response
@@ -102,25 +107,34 @@ class HttpClient:
         self._last_request = self.clock()
 
     def _fetch(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        """Read the body within the size bound, inflating gzip ourselves so a cut-short stream is
+        an error, not a shorter document."""
         with self._client.stream("GET", url, params=params) as response:
+            gzipped = response.headers.get("Content-Encoding", "").strip().lower() == "gzip"
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
             chunks, size = [], 0
             try:
-                for chunk in response.iter_bytes():
+                for raw in response.iter_raw():
+                    chunk = inflater.decompress(raw, self.max_bytes - size + 1) if inflater else raw
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise SourceFormatError(
                             f"response larger than {self.max_bytes} bytes", url=str(response.url)
                         )
                     chunks.append(chunk)
-            except httpx.DecodingError as exc:
+            except zlib.error as exc:
                 raise SourceFormatError(f"corrupt compressed response: {exc}", url=url) from exc
             except httpx.RemoteProtocolError as exc:
                 raise SourceFormatError(f"response cut short: {exc}", url=url) from exc
+            if inflater is not None and not inflater.eof:
+                raise SourceFormatError("compressed response cut short", url=url)
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
         return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
-            request=response.request,
+            response.status_code, headers=headers, content=b"".join(chunks), request=response.request
         )
 
 
@@ -143,7 +157,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _check_kind(response: httpx.Response, expect: str, url: str) -> None:
     head = response.content[:512].lstrip().lower()
     content_type = response.headers.get("Content-Type", "").lower()
-    if head.startswith((b"<!doctype html", b"<html")) or ("text/html" in content_type and expect != "html"):
+    looks_html = head.startswith((b"<!doctype html", b"<html")) or "text/html" in content_type
+    if expect != "html" and looks_html:
         raise SourceFormatError(f"expected {expect.upper()}, got an HTML page", url=url)
     if not head:
         raise SourceFormatError(f"expected {expect.upper()}, got an empty response", url=url)
