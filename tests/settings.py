@@ -6,4 +6,4 @@ import tempfile
 os.environ["PAPERHAUL_HOME"] = tempfile.mkdtemp(prefix="paperhaul-test-")
 os.environ.setdefault("PAPERHAUL_SECRET_KEY", "test-only-secret-key")
 
-from paperhaul.settings import *  # noqa: E402,F403
+from paperhaul.settings import *  # noqa: F403

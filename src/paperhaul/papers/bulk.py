@@ -68,10 +68,15 @@ def select_in(
 
 
 def _json_elements(column: str) -> str:
-    """A FROM item expanding the JSON array in ``column`` into rows named ``j.value``."""
+    """A FROM item expanding the JSON array in ``column`` into rows ``j.value`` (see _position)."""
     if connection.vendor == "postgresql":
-        return f"jsonb_array_elements_text({column}) AS j(value)"
+        return f"jsonb_array_elements_text({column}) WITH ORDINALITY AS j(value, position)"
     return f"json_each({column}) AS j"
+
+
+def _position() -> str:
+    """The position of ``j.value`` in its array."""
+    return "j.position" if connection.vendor == "postgresql" else "j.key"
 
 
 def _statements() -> list[str]:
@@ -92,9 +97,10 @@ def _statements() -> list[str]:
         f" s.payload_hash, s.data FROM {new_papers}",
         f"INSERT INTO {_table(Category)} (name) SELECT DISTINCT j.value"
         f" FROM {stage} s, {_json_elements('s.cats')} WHERE true ON CONFLICT DO NOTHING",
+        # In the record's order (the primary category first); the list was de-duplicated.
         f"INSERT INTO {_table(PaperCategory)} (paper_id, category_id)"
-        f" SELECT DISTINCT p.id, c.id FROM {new_papers}, {_json_elements('s.cats')}"
-        f" JOIN {_table(Category)} c ON c.name = j.value",
+        f" SELECT p.id, c.id FROM {new_papers}, {_json_elements('s.cats')}"
+        f" JOIN {_table(Category)} c ON c.name = j.value ORDER BY p.id, {_position()}",
     ]
 
 
@@ -158,6 +164,6 @@ def _stage_row(record: PaperRecord, title_norm: str, aliases: list[str], now) ->
         ops.adapt_datetimefield_value(record.fetched_at or now),
         record.payload_hash,
         orjson.dumps(record.extra).decode(),
-        orjson.dumps(record.categories).decode(),
+        orjson.dumps(list(dict.fromkeys(record.categories))).decode(),
         orjson.dumps(aliases).decode(),
     )
