@@ -379,26 +379,31 @@ def generate_snapshot(n: int, seed: int = 0) -> Iterator[dict]:
         }
 
 
+def write_snapshot(n: int, out: Path, seed: int = 0) -> None:
+    """Write ``n`` records as JSON lines to ``out`` (gzip when it ends in .gz)."""
+    import orjson  # the writer only; generation itself needs nothing outside the stdlib
+
+    # gzip level 1: the benchmark wants a .gz like the real file, not the smallest one.
+    gz = out.suffix == ".gz"
+    with gzip.open(out, "wb", compresslevel=1) if gz else out.open("wb") as stream:
+        batch: list[bytes] = []
+        for record in generate_snapshot(n, seed):
+            batch.append(orjson.dumps(record))
+            if len(batch) == 4096:
+                stream.write(b"\n".join(batch) + b"\n")
+                batch.clear()
+        if batch:
+            stream.write(b"\n".join(batch) + b"\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.synthetic", description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, help="number of records")
     parser.add_argument("out", type=Path, help="OUT.jsonl or OUT.jsonl.gz")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    import orjson  # the writer only; generation itself needs nothing outside the stdlib
-
     began = time.perf_counter()
-    # gzip level 1: the benchmark wants a .gz like the real file, not the smallest one.
-    gz = args.out.suffix == ".gz"
-    with gzip.open(args.out, "wb", compresslevel=1) if gz else args.out.open("wb") as out:
-        batch: list[bytes] = []
-        for record in generate_snapshot(args.n, args.seed):
-            batch.append(orjson.dumps(record))
-            if len(batch) == 4096:
-                out.write(b"\n".join(batch) + b"\n")
-                batch.clear()
-        if batch:
-            out.write(b"\n".join(batch) + b"\n")
+    write_snapshot(args.n, args.out, args.seed)
     seconds = time.perf_counter() - began
     print(f"{args.n} records to {args.out} in {seconds:.1f} s ({args.n / seconds:,.0f}/s)", file=sys.stderr)
     return 0

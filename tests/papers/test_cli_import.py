@@ -133,3 +133,25 @@ def test_daily_papers_sample_imports_as_records(cli, shared):
     assert first.stdout.strip().endswith("added 134 / updated 0 / unchanged 0 / failed 0")
     again = cli("import", "jsonl", str(sample), "--json").json()
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 134)
+
+
+@pytest.mark.django_db
+def test_large_files_are_parsed_in_a_worker_with_file_line_numbers(tmp_path, monkeypatch):
+    """The worker path gives the same library and the same line numbers as the in-process one."""
+    from paperhaul.errors import RecordError
+    from paperhaul.papers import importing
+    from paperhaul.papers.ingest import parallel
+    from paperhaul.papers.models import Paper
+
+    monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "CHUNK_LINES", 4)
+    path = tmp_path / "snapshot.jsonl"
+    lines = [snapshot_line(f"2311.{n:05d}", f"Paper number {n}") for n in range(1, 11)]
+    lines.insert(6, "{not json\n")
+    path.write_text("".join(lines))
+    with pytest.raises(RecordError, match=r"snapshot\.jsonl:7: not JSON"):
+        importing.import_file("snapshot", path)
+    result = importing.import_file("snapshot", path, skip_bad=True)
+    assert (result.stats.added, result.stats.failed) == (10, 1)
+    assert result.stats.errors[0].startswith(f"{path}:7: not JSON")
+    assert Paper.objects.get(key="arxiv:2311.00010").authors == ["Ada Lovelace", "Alan Turing"]

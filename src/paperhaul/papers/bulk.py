@@ -13,26 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import orjson
 from django.db import connection
-from django.utils import timezone
 
-from paperhaul.papers.merge import trust_of, versions_json
 from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory, SourceRecord
-from paperhaul.papers.records import PaperRecord
+from paperhaul.papers.prepared import PAPER_COLUMNS, ROW_COLUMNS, Prepared
 
 STAGE = "paperhaul_stage"
-# Staging columns with their PostgreSQL types (SQLite takes them untyped).
-_PAPER_COLUMNS = {
-    "key": "text", "title": "text", "title_norm": "text", "abstract": "text", "authors": "jsonb",
-    "published": "date", "updated": "date", "versions": "jsonb", "primary_category": "text",
-    "doi": "text", "journal_ref": "text", "comments": "text", "license": "text",
-    "abs_url": "text", "pdf_url": "text", "code_url": "text", "trust": "smallint",
-}  # fmt: skip
-_STAGE_COLUMNS = {
-    **_PAPER_COLUMNS, "source": "text", "source_id": "text", "fetched_at": "timestamptz",
-    "payload_hash": "text", "data": "jsonb", "cats": "jsonb", "aliases": "jsonb",
-}  # fmt: skip
 
 
 def _table(model: type) -> str:
@@ -82,8 +68,8 @@ def _position() -> str:
 def _statements() -> list[str]:
     stage, paper, identifier = STAGE, _table(Paper), _table(Identifier)
     key = _q("key")
-    columns = ", ".join(_q(c) for c in _PAPER_COLUMNS)
-    staged = ", ".join(f"s.{_q(c)}" for c in _PAPER_COLUMNS)
+    columns = ", ".join(_q(c) for c in PAPER_COLUMNS)
+    staged = ", ".join(f"s.{_q(c)}" for c in PAPER_COLUMNS)
     empty_list = "'[]'::jsonb" if connection.vendor == "postgresql" else "'[]'"
     new_papers = f"{stage} s JOIN {paper} p ON p.{key} = s.{key}"
     return [
@@ -113,57 +99,21 @@ class BulkWriter:
     def _prepare(self, cursor) -> list[str]:
         if self._statements is None:
             postgres = connection.vendor == "postgresql"
-            columns = ", ".join(
-                f"{_q(c)} {kind}" if postgres else _q(c) for c, kind in _STAGE_COLUMNS.items()
-            )
+            columns = ", ".join(f"{_q(c)} {kind}" if postgres else _q(c) for c, kind in ROW_COLUMNS.items())
             temp = "TEMPORARY TABLE IF NOT EXISTS"
             cursor.execute(f"CREATE {temp} {STAGE} ({columns})")
             self._statements = _statements()
         return self._statements
 
-    def insert(self, records: Sequence[tuple[PaperRecord, str, list[str]]]) -> None:
-        """Insert new papers: (record, normalised title, alias keys other than record.key)."""
+    def insert(self, records: Sequence[Prepared]) -> None:
+        """Insert new papers (the caller made sure nothing in the library names them)."""
         if not records:
             return
-        now = timezone.now()
         with connection.cursor() as cursor:
             statements = self._prepare(cursor)
             cursor.execute(f"DELETE FROM {STAGE}")
-            marks = ", ".join(["%s"] * len(_STAGE_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {STAGE} VALUES ({marks})",
-                [_stage_row(r, norm, aliases, now) for r, norm, aliases in records],
-            )
+            marks = ", ".join(["%s"] * len(ROW_COLUMNS))
+            cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", [r.row for r in records])
             for statement in statements:
                 cursor.execute(statement)
             cursor.execute(f"DELETE FROM {STAGE}")
-
-
-def _stage_row(record: PaperRecord, title_norm: str, aliases: list[str], now) -> tuple:
-    ops = connection.ops
-    return (
-        record.key,
-        record.title,
-        title_norm,
-        record.abstract,
-        orjson.dumps(record.authors).decode(),
-        ops.adapt_datefield_value(record.published),
-        ops.adapt_datefield_value(record.updated),
-        orjson.dumps(versions_json(record)).decode(),
-        record.primary_category,
-        record.doi,
-        record.journal_ref,
-        record.comments,
-        record.license,
-        record.abs_url,
-        record.pdf_url,
-        record.code_url,
-        trust_of(record),
-        record.source,
-        record.source_id,
-        ops.adapt_datetimefield_value(record.fetched_at or now),
-        record.payload_hash,
-        orjson.dumps(record.extra).decode(),
-        orjson.dumps(list(dict.fromkeys(record.categories))).decode(),
-        orjson.dumps(aliases).decode(),
-    )

@@ -12,18 +12,7 @@ from typing import Any
 
 from paperhaul.papers import ids
 from paperhaul.papers.models import Paper
-from paperhaul.papers.records import PaperRecord
-
-SOURCE_TRUST = {
-    "arxiv-api": 3,
-    "arxiv-oai": 3,
-    "arxiv-snapshot": 3,
-    "arxiv-listing": 3,
-    "web": 2,
-    "daily-papers": 2,
-    "jsonl": 2,
-    "links": 1,
-}
+from paperhaul.papers.records import PaperRecord, trust_of
 
 SCALAR_FIELDS = (
     "title",
@@ -38,10 +27,6 @@ SCALAR_FIELDS = (
     "code_url",
 )
 EDITABLE_FIELDS = (*SCALAR_FIELDS, "authors", "categories", "published", "updated", "note")
-
-
-def trust_of(record: PaperRecord) -> int:
-    return SOURCE_TRUST.get(record.source, 1)
 
 
 def versions_json(record: PaperRecord) -> list[dict[str, Any]]:

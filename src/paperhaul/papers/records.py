@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import orjson
@@ -67,6 +68,11 @@ class PaperRecord:
         if not self.payload_hash:
             object.__setattr__(self, "payload_hash", payload_hash(self.as_json()))
 
+    def __reduce__(self):
+        # Positional rebuild: much faster than the generic slots-dataclass pickling, which
+        # matters when a worker process parses millions of records for the importer.
+        return (PaperRecord, tuple(getattr(self, name) for name in _RECORD_FIELDS))
+
     @property
     def latest_version(self) -> int:
         return max((v.number for v in self.versions), default=0)
@@ -104,6 +110,9 @@ class PaperRecord:
         return data
 
 
+_RECORD_FIELDS = tuple(f.name for f in fields(PaperRecord))
+
+
 def payload_hash(payload: bytes | str | dict | list) -> str:
     """A stable hash of a source's raw payload (bytes as sent, or parsed JSON with sorted keys)."""
     if isinstance(payload, str):
@@ -113,9 +122,38 @@ def payload_hash(payload: bytes | str | dict | list) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
+_ASCII_SPACES = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"})
+_RUNS_OF_SPACES = re.compile(" {2,}")
+
+
 def clean_text(text: str | None) -> str:
-    """Collapse the line breaks and runs of spaces that arXiv puts in titles and abstracts."""
-    return " ".join(text.split()) if text else ""
+    """Collapse the line breaks and runs of spaces that arXiv puts in titles and abstracts.
+
+    Equal to ``" ".join(text.split())``, several times faster on the ASCII text of most abstracts.
+    """
+    if not text:
+        return ""
+    if not text.isascii():
+        return " ".join(text.split())
+    text = text.translate(_ASCII_SPACES).strip()
+    return _RUNS_OF_SPACES.sub(" ", text) if "  " in text else text
+
+
+# How much each source is trusted when two disagree about a field (see merge.py).
+SOURCE_TRUST = {
+    "arxiv-api": 3,
+    "arxiv-oai": 3,
+    "arxiv-snapshot": 3,
+    "arxiv-listing": 3,
+    "web": 2,
+    "daily-papers": 2,
+    "jsonl": 2,
+    "links": 1,
+}
+
+
+def trust_of(record: PaperRecord) -> int:
+    return SOURCE_TRUST.get(record.source, 1)
 
 
 # What file readers yield: a record, or the RecordError (with its line number) of a bad one,

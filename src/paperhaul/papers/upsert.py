@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from paperhaul.errors import RecordError
-from paperhaul.papers import ids
 from paperhaul.papers.bulk import BulkWriter, select_in
 from paperhaul.papers.merge import merge_into
 from paperhaul.papers.models import (
@@ -29,6 +28,7 @@ from paperhaul.papers.models import (
     PossibleDuplicate,
     SourceRecord,
 )
+from paperhaul.papers.prepared import Prepared, prepare, to_record, utc_text
 from paperhaul.papers.records import PaperRecord, ParsedRecord
 
 MAX_KEPT_ERRORS = 50
@@ -69,17 +69,6 @@ class ImportStats:
         }
 
 
-def alias_keys(record: PaperRecord) -> list[str]:
-    """Keys other than ``record.key`` that resolve to the record's item (its DOI, other URLs)."""
-    keys = []
-    candidates = [*record.aliases, f"doi:{record.doi}" if record.doi else ""]
-    for alias in candidates:
-        key = ids.try_canonical_key(alias) if alias else None
-        if key and key != record.key and not key.startswith("title:") and key not in keys:
-            keys.append(key)
-    return keys
-
-
 class Library:
     """Writes records into the library; one instance per import run."""
 
@@ -90,13 +79,17 @@ class Library:
 
     def upsert(
         self,
-        items: Iterable[ParsedRecord],
+        items: Iterable[ParsedRecord | Prepared],
         *,
         skip_bad: bool = False,
         on_batch: Callable[[ImportStats], None] | None = None,
     ) -> ImportStats:
-        """Merge every record; a bad one stops the run (raised) unless ``skip_bad``."""
-        batch: list[PaperRecord] = []
+        """Merge every record; a bad one stops the run (raised) unless ``skip_bad``.
+
+        Items may come prepared already (by a parsing worker, see prepared.py).
+        """
+        fetched_at = utc_text(timezone.now())
+        batch: list[Prepared] = []
         for item in items:
             if isinstance(item, RecordError):
                 if not skip_bad:
@@ -105,7 +98,7 @@ class Library:
                 if len(self.stats.errors) < MAX_KEPT_ERRORS:
                     self.stats.errors.append(str(item))
                 continue
-            batch.append(item)
+            batch.append(item if isinstance(item, Prepared) else prepare(item, fetched_at))
             if len(batch) >= self.batch_size:
                 self.write_batch(batch)
                 batch = []
@@ -124,11 +117,11 @@ class Library:
         self.stats.count(outcome)
         return paper, outcome
 
-    def write_batch(self, batch: list[PaperRecord]) -> None:
+    def write_batch(self, batch: list[Prepared]) -> None:
         with transaction.atomic():
             self._write(batch)
 
-    def _write(self, batch: list[PaperRecord]) -> None:
+    def _write(self, batch: list[Prepared]) -> None:
         seen: set[tuple[str, str]] = set()
         first, later = [], []
         for record in batch:
@@ -139,44 +132,40 @@ class Library:
         if later:
             self._write(later)
 
-    def _write_unique(self, records: list[PaperRecord]) -> None:
+    def _write_unique(self, records: list[Prepared]) -> None:
         known_sources = self._source_hashes(records)
-        pending = []
-        for record in records:
-            if known_sources.get((record.source, record.source_id)) == record.payload_hash:
-                self.stats.unchanged += 1
-            else:
-                pending.append((record, ids.normalise_title(record.title), alias_keys(record)))
+        pending = [r for r in records if known_sources.get((r.source, r.source_id)) != r.payload_hash]
+        self.stats.unchanged += len(records) - len(pending)
         if not pending:
             return
         with connection.cursor() as cursor:
-            wanted = {k for r, norm, aliases in pending for k in (r.key, *aliases, f"title:{norm}")}
+            wanted = {k for r in pending for k in (r.key, *r.aliases, f"title:{r.title_norm}")}
             known_keys = {k for k, _ in select_in(cursor, Identifier, "id", "key", sorted(wanted))}
-            norms = sorted({norm for _, norm, _ in pending if norm})
+            norms = sorted({r.title_norm for r in pending if r.title_norm})
             known_norms = {n for n, _ in select_in(cursor, Paper, "id", "title_norm", norms)}
         fast, slow = [], []
         claimed_keys: set[str] = set()
         claimed_norms: set[str] = set()
-        for record, norm, aliases in pending:
-            keys = (record.key, *aliases, f"title:{norm}")
+        for record in pending:
+            keys = (record.key, *record.aliases, f"title:{record.title_norm}")
             if (
                 (record.source, record.source_id) in known_sources
-                or norm in known_norms
-                or norm in claimed_norms
+                or record.title_norm in known_norms
+                or record.title_norm in claimed_norms
                 or any(k in known_keys or k in claimed_keys for k in keys)
             ):
                 slow.append(record)
             else:
-                fast.append((record, norm, aliases))
+                fast.append(record)
                 claimed_keys.update(keys)
-                claimed_norms.add(norm)
+                claimed_norms.add(record.title_norm)
         self.bulk.insert(fast)
         self.stats.added += len(fast)
         for record in slow:
-            _, outcome = self._merge_one(record)
+            _, outcome = self._merge_one(to_record(record))
             self.stats.count(outcome)
 
-    def _source_hashes(self, records: list[PaperRecord]) -> dict[tuple[str, str], str]:
+    def _source_hashes(self, records: list[Prepared]) -> dict[tuple[str, str], str]:
         by_source: dict[str, list[str]] = {}
         for record in records:
             by_source.setdefault(record.source, []).append(record.source_id)
@@ -195,11 +184,12 @@ class Library:
         return found
 
     def _merge_one(self, record: PaperRecord) -> tuple[Paper, str]:
-        norm = ids.normalise_title(record.title)
-        aliases = alias_keys(record)
+        prepared = prepare(record, utc_text(timezone.now()))
+        norm, aliases = prepared.title_norm, prepared.aliases
         paper = self._find(record, norm, aliases)
         if paper is None:
-            self.bulk.insert([(record, norm, [])])
+            # Aliases are claimed below, where one another paper holds is reported, not inserted.
+            self.bulk.insert([prepared._replace(row=(*prepared.row[:-1], "[]"))])
             paper = Paper.objects.get(key=record.key)
             outcome = "added"
         else:
@@ -210,7 +200,7 @@ class Library:
         self._report_duplicates(paper)
         return paper, outcome
 
-    def _find(self, record: PaperRecord, norm: str, aliases: list[str]) -> Paper | None:
+    def _find(self, record: PaperRecord, norm: str, aliases: tuple[str, ...]) -> Paper | None:
         found = dict(Identifier.objects.filter(key__in=[record.key, *aliases]).values_list("key", "paper_id"))
         paper_id = found.get(record.key) or next((found[a] for a in aliases if a in found), None)
         if paper_id is not None:

@@ -14,7 +14,7 @@ import orjson
 
 from paperhaul.errors import RecordError
 from paperhaul.papers import ids
-from paperhaul.papers.records import PaperRecord, ParsedRecord, Version, payload_hash
+from paperhaul.papers.records import PaperRecord, ParsedRecord, Version, clean_text, payload_hash
 
 SOURCE = "arxiv-snapshot"
 _MONTHS = {
@@ -59,8 +59,8 @@ def parse_line(line: bytes) -> PaperRecord:
         source=SOURCE,
         key="arxiv:" + arxiv,
         source_id=arxiv,
-        title=" ".join(title.split()),
-        abstract=" ".join((data.get("abstract") or "").split()),
+        title=clean_text(title),
+        abstract=clean_text(data.get("abstract")),
         authors=tuple(_authors(data)),
         published=_date(versions[0].created) if versions else None,
         updated=_date(versions[-1].created) if versions else _update_date(data),
@@ -78,7 +78,7 @@ def parse_line(line: bytes) -> PaperRecord:
 
 
 def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    return clean_text(value) if isinstance(value, str) else ""
 
 
 def _authors(data: dict) -> Iterator[str]:

@@ -7,6 +7,7 @@ large the file is, and records come back in file order.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections import deque
@@ -15,19 +16,25 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from paperhaul.errors import RecordError
+from paperhaul.papers.prepared import Prepared, prepare, utc_text
 from paperhaul.papers.records import ParsedRecord
 
 Reader = Callable[[Iterable[bytes], str], Iterator[ParsedRecord]]
 CHUNK_LINES = 5000
 
 
-def parse_chunk(reader: Reader, lines: list[bytes], first_line: int, path: str) -> list[ParsedRecord]:
-    """Parse one chunk; line numbers of bad records are made relative to the whole file."""
-    parsed: list[ParsedRecord] = []
+def parse_chunk(
+    reader: Reader, lines: list[bytes], first_line: int, path: str
+) -> list[Prepared | RecordError]:
+    """Parse and prepare one chunk; line numbers of bad records are made relative to the file."""
+    fetched_at = utc_text(dt.datetime.now(dt.UTC))
+    parsed: list[Prepared | RecordError] = []
     for item in reader(lines, path):
-        if isinstance(item, RecordError) and item.line is not None:
-            item = RecordError(item.reason, line=item.line + first_line - 1, path=path)
-        parsed.append(item)
+        if isinstance(item, RecordError):
+            line = None if item.line is None else item.line + first_line - 1
+            parsed.append(RecordError(item.reason, line=line, path=path))
+        else:
+            parsed.append(prepare(item, fetched_at))
     return parsed
 
 
