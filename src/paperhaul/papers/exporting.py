@@ -16,7 +16,8 @@ from paperhaul.errors import InputError
 from paperhaul.papers.ingest.links_dataset import write_links
 from paperhaul.papers.ingest.records_jsonl import write_jsonl
 from paperhaul.papers.models import Paper, SourceRecord
-from paperhaul.papers.records import PaperRecord, Version
+from paperhaul.papers.prepared import versions_from_json
+from paperhaul.papers.records import PaperRecord
 
 FORMATS = ("jsonl", "links")
 
@@ -30,9 +31,7 @@ def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
         authors=tuple(paper.authors),
         published=paper.published,
         updated=paper.updated,
-        versions=tuple(
-            Version(int(v["version"].lstrip("v")), _created(v.get("created"))) for v in paper.versions
-        ),
+        versions=versions_from_json(paper.versions),
         primary_category=paper.primary_category,
         categories=tuple(categories),
         doi=paper.doi,
@@ -43,12 +42,6 @@ def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
         pdf_url=paper.pdf_url,
         code_url=paper.code_url,
     )
-
-
-def _created(text: str | None):
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(text) if text else None
 
 
 def paper_records() -> Iterator[PaperRecord]:

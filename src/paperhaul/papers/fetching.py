@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 
 from paperhaul.errors import InputError, SourceFormatError
@@ -38,7 +40,5 @@ def fetch_record(target: str) -> PaperRecord:
 
 
 def _with_key(record: PaperRecord, key: str) -> PaperRecord:
-    from dataclasses import replace
-
     aliases = tuple(a for a in (*record.aliases, record.key) if a != key)
     return replace(record, key=key, aliases=aliases, source_id=key, payload_hash="")

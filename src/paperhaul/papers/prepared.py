@@ -115,10 +115,7 @@ def to_record(prepared: Prepared) -> PaperRecord:
         authors=tuple(orjson.loads(value("authors"))),
         published=date("published"),
         updated=date("updated"),
-        versions=tuple(
-            Version(int(v["version"].lstrip("v")), _moment(v.get("created")))
-            for v in orjson.loads(value("versions"))
-        ),
+        versions=versions_from_json(orjson.loads(value("versions"))),
         primary_category=value("primary_category"),
         categories=tuple(orjson.loads(value("cats"))),
         doi=value("doi"),
@@ -132,6 +129,11 @@ def to_record(prepared: Prepared) -> PaperRecord:
         extra=orjson.loads(value("data")),
         fetched_at=dt.datetime.fromisoformat(value("fetched_at")).replace(tzinfo=dt.UTC),
     )
+
+
+def versions_from_json(items: list[dict]) -> tuple[Version, ...]:
+    """Versions as stored on a paper (``[{"version": "v1", "created": ISO}]``) back to objects."""
+    return tuple(Version(int(v["version"].lstrip("v")), _moment(v.get("created"))) for v in items)
 
 
 def _moment(text: str | None) -> dt.datetime | dt.date | None:
