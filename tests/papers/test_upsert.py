@@ -185,3 +185,21 @@ def test_interrupted_import_keeps_whole_batches_and_carries_on():
     stats = Library(batch_size=2).upsert(records)
     assert (stats.added, stats.unchanged) == (3, 4)
     assert Identifier.objects.count() == 7
+
+
+def test_scan_reports_near_identical_titles_only():
+    from paperhaul.papers.duplicates import scan_near_titles
+
+    Library().upsert(
+        [
+            arxiv("2305.00001", "Scaling laws for neural language models"),
+            PaperRecord(source="web", key="doi:10.1/x", title="Scaling law for neural language models"),
+            arxiv("2305.00002", "Scaling laws for reward model overoptimization"),
+            arxiv("2305.00003", "Attention is all you need"),
+        ]
+    )
+    assert scan_near_titles() == 1
+    report = PossibleDuplicate.objects.get()
+    assert {report.paper.key, report.other.key} == {"arxiv:2305.00001", "doi:10.1/x"}
+    assert report.reason.startswith("near-identical titles")
+    assert scan_near_titles() == 0, "a second scan reports nothing new"

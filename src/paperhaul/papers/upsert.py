@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from paperhaul.errors import RecordError
 from paperhaul.papers.bulk import BulkWriter, select_in
+from paperhaul.papers.duplicates import report
 from paperhaul.papers.merge import merge_into
 from paperhaul.papers.models import (
     Category,
     Identifier,
     Paper,
     PaperCategory,
-    PossibleDuplicate,
     SourceRecord,
 )
 from paperhaul.papers.prepared import Prepared, prepare, to_record, utc_text
@@ -263,11 +263,7 @@ class Library:
             self._report(paper.pk, other_id, "same normalised title")
 
     def _report(self, one: int, two: int, reason: str) -> None:
-        low, high = sorted((one, two))
-        _, created = PossibleDuplicate.objects.get_or_create(
-            paper_id=low, other_id=high, defaults={"reason": reason}
-        )
-        if created:
+        if report(one, two, reason):
             self.stats.possible_duplicates += 1
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from paperhaul.papers.duplicates import scan_near_titles
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.papers.models import PossibleDuplicate
 
@@ -9,9 +10,18 @@ class Command(LibraryCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--all", action="store_true", help="include dismissed reports")
+        parser.add_argument(
+            "--scan",
+            action="store_true",
+            help="first look for near-identical titles across the library (one pass)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON document")
 
-    def handle(self, *args, all: bool, json: bool, **options) -> None:
+    def handle(self, *args, all: bool, scan: bool, json: bool, **options) -> None:
+        if scan:
+            found = scan_near_titles()
+            if not json:
+                self.stderr.write(f"scan: {found} new possible duplicate(s)")
         reports = PossibleDuplicate.objects.select_related("paper", "other").order_by("id")
         if not all:
             reports = reports.filter(status=PossibleDuplicate.Status.OPEN)

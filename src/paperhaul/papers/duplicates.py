@@ -1,0 +1,50 @@
+"""Possible duplicates: two items with different keys that may be one paper.
+
+The upsert reports items whose titles normalise to the same text, and items that claim one
+identifier, as it writes them. `scan_near_titles` looks further, for titles that differ by a few
+characters after normalisation (a typo, a subtitle's punctuation, "a survey" vs "survey"); it
+compares each title with the 50 before it in sorted order that share its first word, in one
+pass over the title index.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from paperhaul.papers.models import Paper, PossibleDuplicate
+
+NEAR_RATIO = 0.93
+BLOCK_WORDS = 1
+MAX_BLOCK = 50
+
+
+def report(one: int, two: int, reason: str) -> bool:
+    """Record that papers ``one`` and ``two`` may be one; True when this is news."""
+    low, high = sorted((one, two))
+    _, created = PossibleDuplicate.objects.get_or_create(
+        paper_id=low, other_id=high, defaults={"reason": reason}
+    )
+    return created
+
+
+def scan_near_titles(ratio: float = NEAR_RATIO) -> int:
+    """Report pairs of titles at least ``ratio`` similar; returns how many reports are new."""
+    new = 0
+    block: list[tuple[int, str]] = []
+    block_prefix: tuple[str, ...] | None = None
+    rows = Paper.objects.exclude(title_norm="").order_by("title_norm").values_list("id", "title_norm")
+    for paper_id, title in rows.iterator(chunk_size=5000):
+        prefix = tuple(title.split()[:BLOCK_WORDS])
+        if prefix != block_prefix:
+            block, block_prefix = [], prefix
+        matcher = SequenceMatcher(None, "", title, autojunk=False)  # b is cached: the title
+        for other_id, other in block:
+            if other == title:
+                continue  # equal titles were reported when they were written
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio:
+                similarity = matcher.ratio()
+                if similarity >= ratio:
+                    new += report(paper_id, other_id, f"near-identical titles ({similarity:.2f})")
+        block = [*block[-(MAX_BLOCK - 1) :], (paper_id, title)]
+    return new
