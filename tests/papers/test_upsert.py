@@ -203,3 +203,13 @@ def test_scan_reports_near_identical_titles_only():
     assert {report.paper.key, report.other.key} == {"arxiv:2305.00001", "doi:10.1/x"}
     assert report.reason.startswith("near-identical titles")
     assert scan_near_titles() == 0, "a second scan reports nothing new"
+
+
+def test_alias_held_by_another_paper_is_reported_not_moved():
+    Library().upsert(
+        [arxiv("2311.11077", "Adapters"), PaperRecord(source="web", key="doi:10.1234/b", title="B")]
+    )
+    stats = Library().upsert([arxiv("2311.11077", "Adapters", version=2, doi="10.1234/b")])
+    assert stats.possible_duplicates == 1
+    assert Identifier.objects.get(key="doi:10.1234/b").paper.key == "doi:10.1234/b"
+    assert PossibleDuplicate.objects.get().reason == "both resolve doi:10.1234/b"

@@ -41,6 +41,12 @@ class Prepared(NamedTuple):
     aliases: tuple[str, ...]
     row: tuple
 
+    def without_aliases(self) -> Prepared:
+        """The same paper with no alias rows (for a caller that claims aliases one by one)."""
+        row = list(self.row)
+        row[_INDEX["aliases"]] = "[]"
+        return self._replace(aliases=(), row=tuple(row))
+
 
 def alias_keys(record: PaperRecord) -> tuple[str, ...]:
     """Keys other than ``record.key`` that resolve to the record's item (its DOI, other URLs)."""

@@ -188,8 +188,8 @@ class Library:
         norm, aliases = prepared.title_norm, prepared.aliases
         paper = self._find(record, norm, aliases)
         if paper is None:
-            # Aliases are claimed below, where one another paper holds is reported, not inserted.
-            self.bulk.insert([prepared._replace(row=(*prepared.row[:-1], "[]"))])
+            # Aliases are claimed below: one that another paper holds is reported, not inserted.
+            self.bulk.insert([prepared.without_aliases()])
             paper = Paper.objects.get(key=record.key)
             outcome = "added"
         else:
