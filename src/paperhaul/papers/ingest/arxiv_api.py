@@ -18,6 +18,7 @@ from lxml import etree
 from paperhaul.errors import ArxivApiError, SourceFormatError, SourceRejected
 from paperhaul.papers.ids import UnrecognisedIdentifier, split_arxiv_version
 from paperhaul.papers.ingest.http import HttpClient
+from paperhaul.papers.ingest.xml_safe import child_text, element_bytes, optional_int, parse_xml
 from paperhaul.papers.records import PaperRecord, Version, clean_text, payload_hash
 
 SOURCE = "arxiv-api"
@@ -28,26 +29,6 @@ ARXIV_NS = "http://arxiv.org/schemas/atom"
 OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 NS = {"atom": ATOM_NS, "arxiv": ARXIV_NS, "opensearch": OPENSEARCH_NS}
 _ERROR_ID_PREFIXES = ("http://arxiv.org/api/errors", "https://arxiv.org/api/errors")
-
-
-def parse_xml(content: bytes, url: str, what: str) -> etree._Element:
-    """Parse an untrusted XML document: no entity expansion, no DTD or network fetches.
-
-    Raises SourceFormatError naming ``url`` when the bytes are not well-formed XML.
-    """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as exc:
-        raise SourceFormatError(f"malformed XML in {what}: {exc}", url=url) from exc
-    if root is None:  # pragma: no cover - lxml raises for empty documents
-        raise SourceFormatError(f"empty {what}", url=url)
-    return root
-
-
-def element_bytes(element: etree._Element) -> bytes:
-    """The element as exclusive canonical XML: stable whatever the surrounding document declares."""
-    return etree.tostring(element, method="c14n", exclusive=True)
 
 
 def parse_feed(content: bytes, url: str = "") -> tuple[list[PaperRecord], int | None]:
@@ -233,8 +214,7 @@ def _page_size(page_size: int) -> int:
 
 
 def _text(element: etree._Element, path: str) -> str:
-    found = element.find(path, NS)
-    return (found.text or "").strip() if found is not None else ""
+    return child_text(element, path, NS)
 
 
 def _datetime(text: str, url: str) -> dt.datetime | None:
@@ -247,9 +227,4 @@ def _datetime(text: str, url: str) -> dt.datetime | None:
 
 
 def _int(text: str, url: str) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise SourceFormatError(f"bad number {text!r} in arXiv API response", url=url) from exc
+    return optional_int(text, url, "arXiv API response")

@@ -21,8 +21,8 @@ from lxml import etree
 
 from paperhaul.errors import InputError, SourceFormatError
 from paperhaul.papers.ids import UnrecognisedIdentifier, split_arxiv_version
-from paperhaul.papers.ingest.arxiv_api import element_bytes, parse_xml
 from paperhaul.papers.ingest.http import HttpClient
+from paperhaul.papers.ingest.xml_safe import child_text, element_bytes, parse_xml
 from paperhaul.papers.records import PaperRecord, Version, clean_text, payload_hash
 
 SOURCE = "arxiv-listing"
@@ -134,8 +134,7 @@ def _split_authors(text: str) -> list[str]:
 
 def _text(element: etree._Element, path: str) -> str:
     """Text of the first ``path`` child; RSS 2.0 paths have no prefix (no namespace)."""
-    found = element.find(path, NS) if ":" in path else element.find(path)
-    return (found.text or "").strip() if found is not None else ""
+    return child_text(element, path, NS if ":" in path else None)
 
 
 def _rfc822_date(text: str) -> dt.date | None:

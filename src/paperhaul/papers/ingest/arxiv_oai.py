@@ -17,8 +17,8 @@ from lxml import etree
 
 from paperhaul.errors import InputError, SourceFormatError, SourceRejected
 from paperhaul.papers.ids import UnrecognisedIdentifier, split_arxiv_version
-from paperhaul.papers.ingest.arxiv_api import element_bytes, parse_xml
 from paperhaul.papers.ingest.http import HttpClient
+from paperhaul.papers.ingest.xml_safe import child_text, element_bytes, optional_int, parse_xml
 from paperhaul.papers.records import PaperRecord, Version, clean_text, payload_hash
 
 SOURCE = "arxiv-oai"
@@ -209,8 +209,7 @@ def _date_param(value: dt.date | str, name: str) -> str:
 
 
 def _text(element: etree._Element, path: str) -> str:
-    found = element.find(path, NS)
-    return (found.text or "").strip() if found is not None else ""
+    return child_text(element, path, NS)
 
 
 def _date(text: str, url: str) -> dt.date | None:
@@ -223,9 +222,4 @@ def _date(text: str, url: str) -> dt.date | None:
 
 
 def _int(text: str | None, url: str) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise SourceFormatError(f"bad number {text!r} in OAI-PMH response", url=url) from exc
+    return optional_int(text, url, "OAI-PMH response")
