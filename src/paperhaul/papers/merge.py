@@ -29,10 +29,6 @@ SCALAR_FIELDS = (
 EDITABLE_FIELDS = (*SCALAR_FIELDS, "authors", "categories", "published", "updated", "note")
 
 
-def versions_json(record: PaperRecord) -> list[dict[str, Any]]:
-    return [v.as_json() for v in sorted(record.versions, key=lambda v: v.number)]
-
-
 def latest_version(versions: list[dict[str, Any]]) -> int:
     return max((int(v["version"].lstrip("v")) for v in versions if v.get("version")), default=0)
 
@@ -62,7 +58,7 @@ def merge_into(paper: Paper, record: PaperRecord) -> tuple[set[str], list[str] |
     if "title" in changed:
         paper.title_norm = ids.normalise_title(paper.title)
 
-    merged_versions = _merge_versions(paper.versions or [], versions_json(record))
+    merged_versions = _merge_versions(paper.versions or [], record.versions_json())
     if merged_versions != (paper.versions or []):
         paper.versions = merged_versions
         changed.add("versions")

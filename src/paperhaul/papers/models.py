@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from paperhaul.papers.ids import key_kind, url_for_key
+
 
 class Paper(models.Model):
     """One item of the library, under its canonical key (see ids.py).
@@ -48,12 +50,10 @@ class Paper(models.Model):
 
     @property
     def kind(self) -> str:
-        return self.key.split(":", 1)[0]
+        return key_kind(self.key)
 
     @property
     def url(self) -> str:
-        from paperhaul.papers.ids import url_for_key
-
         return self.abs_url or url_for_key(self.key)
 
 

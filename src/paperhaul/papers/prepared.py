@@ -69,7 +69,6 @@ def prepare(record: PaperRecord, fetched_at: str) -> Prepared:
     """``fetched_at`` (utc_text) stands for when the record was fetched unless it says itself."""
     title_norm = ids.normalise_title(record.title)
     aliases = alias_keys(record)
-    versions = [v.as_json() for v in sorted(record.versions, key=lambda v: v.number)]
     row = (
         record.key,
         record.title,
@@ -78,7 +77,7 @@ def prepare(record: PaperRecord, fetched_at: str) -> Prepared:
         orjson.dumps(record.authors).decode(),
         record.published.isoformat() if record.published else None,
         record.updated.isoformat() if record.updated else None,
-        orjson.dumps(versions).decode(),
+        orjson.dumps(record.versions_json()).decode(),
         record.primary_category,
         record.doi,
         record.journal_ref,

@@ -73,6 +73,10 @@ class PaperRecord:
         # matters when a worker process parses millions of records for the importer.
         return (PaperRecord, tuple(getattr(self, name) for name in _RECORD_FIELDS))
 
+    def versions_json(self) -> list[dict[str, Any]]:
+        """The versions as stored on a paper, oldest first."""
+        return [v.as_json() for v in sorted(self.versions, key=lambda v: v.number)]
+
     @property
     def latest_version(self) -> int:
         return max((v.number for v in self.versions), default=0)
@@ -100,7 +104,7 @@ class PaperRecord:
         if self.updated:
             data["updated"] = self.updated.isoformat()
         if self.versions:
-            data["versions"] = [v.as_json() for v in self.versions]
+            data["versions"] = self.versions_json()
         if self.primary_category:
             data["primary_category"] = self.primary_category
         if self.categories:
