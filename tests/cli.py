@@ -26,6 +26,7 @@ class Cli:
         self.home = home
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PAPERHAUL_SECRET_KEY")}
         self.env.update({"DJANGO_SETTINGS_MODULE": "paperhaul.settings", "PAPERHAUL_HOME": str(home), **env})
+        self.env.setdefault("PAPERHAUL_EMBEDDING_RUNTIME", "torch")  # see tests/settings.py
 
     def __call__(self, *args: str, timeout: float = 120) -> Result:
         done = subprocess.run(

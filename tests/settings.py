@@ -5,5 +5,8 @@ import tempfile
 
 os.environ["PAPERHAUL_HOME"] = tempfile.mkdtemp(prefix="paperhaul-test-")
 os.environ.setdefault("PAPERHAUL_SECRET_KEY", "test-only-secret-key")
+# PyTorch loads the model in seconds; the ONNX runtime's first use exports and quantises it, which
+# tests/search/test_embeddings.py does once for the run instead of once per test process.
+os.environ.setdefault("PAPERHAUL_EMBEDDING_RUNTIME", "torch")
 
 from paperhaul.settings import *  # noqa: F403

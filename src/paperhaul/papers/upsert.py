@@ -30,6 +30,7 @@ from paperhaul.papers.models import (
 )
 from paperhaul.papers.prepared import Prepared, prepare, to_record, utc_text
 from paperhaul.papers.records import PaperRecord, ParsedRecord
+from paperhaul.papers.signals import library_changed
 
 MAX_KEPT_ERRORS = 50
 
@@ -108,6 +109,8 @@ class Library:
             self.write_batch(batch)
         if on_batch:
             on_batch(self.stats)
+        if self.stats.added or self.stats.updated:
+            transaction.on_commit(_announce_change)
         return self.stats
 
     def upsert_one(self, record: PaperRecord) -> tuple[Paper, str]:
@@ -115,6 +118,8 @@ class Library:
         with transaction.atomic():
             paper, outcome = self._merge_one(record)
         self.stats.count(outcome)
+        if outcome != "unchanged":
+            transaction.on_commit(_announce_change)
         return paper, outcome
 
     def write_batch(self, batch: list[Prepared]) -> None:
@@ -277,3 +282,7 @@ def set_categories(paper: Paper, names: list[str]) -> set[str]:
     by_name = dict(Category.objects.filter(name__in=names).values_list("name", "id"))
     PaperCategory.objects.bulk_create(PaperCategory(paper=paper, category_id=by_name[n]) for n in names)
     return {"categories"}
+
+
+def _announce_change() -> None:
+    library_changed.send_robust(sender=Library)

@@ -1,0 +1,282 @@
+"""Search latency at scale, each figure beside a baseline measured in the same run.
+
+    python -m bench.search_latency 100000 [1000000 ...] [--queries 300] [--library DIR]
+
+For each N it builds a SQLite library of N synthetic arXiv papers (bench/synthetic.py, imported
+with the real `paperhaul import snapshot`, so the lexical index is the one the triggers keep), then
+measures through paperhaul's own services:
+
+- lexical: `search(mode="lexical", limit=10)` on 2- and 3-word queries drawn from the corpus'
+  titles, p50 and p99; baseline: bm25s (a sparse-matrix BM25 in memory) on title + abstract;
+- typeahead: `suggest()` on what a reader types (a title's first letters, a word prefix, an id
+  prefix, a misspelt word), p50 and p99; baseline: `title LIKE '%text%'`, what a blog's search box does;
+- semantic: N clustered unit vectors (384-d, like the model's) stored as embeddings, the HNSW index
+  built from them (build time reported), queries near the data: p50 and p99 of the index and
+  recall@10 against exact search; baseline: exact search with numpy over all N vectors in memory;
+- embedding throughput on the real model (bench/embedding_speed.py), abstracts of
+  ../shared/data/daily-papers-sample.jsonl, once per run.
+
+Vectors are generated because embedding a million abstracts takes hours on this machine's CPU;
+their clustered shape keeps the ANN recall honest (uniform random vectors would be easier to
+get wrong and harder to get right than real ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bench.synthetic import write_snapshot
+
+SYNTHETIC_MODEL = "synthetic-clustered-384"
+DIMENSION = 384
+CLUSTERS = 2000
+LATENT = 32
+SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "daily-papers-sample.jsonl"
+
+
+def percentiles(samples: Sequence[float]) -> tuple[float, float]:
+    """(p50, p99) in milliseconds."""
+    values = np.asarray(samples) * 1000
+    return float(np.percentile(values, 50)), float(np.percentile(values, 99))
+
+
+def timed(function: Callable[[str], object], inputs: Sequence) -> list[float]:
+    seconds = []
+    for value in inputs:
+        started = time.perf_counter()
+        function(value)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def build_library(n: int, home: Path) -> None:
+    """Import N synthetic papers with the real command into a fresh SQLite library under `home`."""
+    home.mkdir(parents=True, exist_ok=True)
+    snapshot = home / "snapshot.jsonl"
+    print(f"generating {n:,} papers", flush=True)
+    write_snapshot(n, snapshot)
+    env = {**os.environ, "PAPERHAUL_HOME": str(home), "DJANGO_SETTINGS_MODULE": "paperhaul.settings"}
+    env.pop("DATABASE_URL", None)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "paperhaul.cli", "import", "snapshot", str(snapshot)],
+        env=env,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    print(f"imported and indexed in {seconds:.0f} s ({n / seconds:,.0f} papers/s)", flush=True)
+    snapshot.unlink()
+
+
+def corpus(home: Path) -> tuple[list[int], list[str], list[str]]:
+    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
+        rows = db.execute("SELECT id, title, abstract FROM papers_paper ORDER BY id").fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def lexical_queries(titles: list[str], count: int, rng: random.Random) -> list[str]:
+    queries = []
+    for _ in range(count):
+        words = [w for w in rng.choice(titles).split() if len(w) > 3 and w.isalpha()]
+        if len(words) >= 2:
+            queries.append(" ".join(rng.sample(words, min(len(words), rng.choice((2, 3))))))
+    return queries
+
+
+def typeahead_inputs(titles: list[str], keys: list[str], count: int, rng: random.Random) -> list[str]:
+    inputs = []
+    for i in range(count):
+        title = rng.choice(titles)
+        kind = i % 4
+        if kind == 0:
+            inputs.append(title[: rng.randint(3, 12)])
+        elif kind == 1:
+            word = max(title.split(), key=len)
+            inputs.append(word[: max(3, len(word) - 2)])
+        elif kind == 2:
+            inputs.append(rng.choice(keys).removeprefix("arxiv:")[:7])
+        else:
+            word = max(title.split(), key=len)
+            cut = rng.randint(1, max(1, len(word) - 2))
+            inputs.append(word[:cut] + word[cut + 1 :])  # one letter dropped
+    return inputs
+
+
+def clustered_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit vectors shaped like sentence embeddings: topic clusters in a low-dimensional subspace.
+
+    Embeddings of text have a low intrinsic dimension (a few dozen) inside their 384; vectors
+    drawn uniformly in 384 dimensions have none, and no index finds their neighbours well.
+    """
+    centres = rng.standard_normal((CLUSTERS, LATENT)).astype(np.float32)
+    latent = centres[rng.integers(0, CLUSTERS, n)] + 0.5 * rng.standard_normal((n, LATENT)).astype(np.float32)
+    basis = rng.standard_normal((LATENT, DIMENSION)).astype(np.float32)
+    vectors = latent @ basis + 0.5 * rng.standard_normal((n, DIMENSION)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def store_vectors(home: Path, ids: list[int], vectors: np.ndarray) -> None:
+    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
+        db.execute("DELETE FROM search_embedding WHERE model = ?", [SYNTHETIC_MODEL])
+        db.executemany(
+            "INSERT INTO search_embedding (paper_id, model, text_hash, vector, embedded_at)"
+            " VALUES (?, ?, '', ?, '2026-01-01 00:00:00')",
+            (
+                (pid, SYNTHETIC_MODEL, vector.astype("<f4").tobytes())
+                for pid, vector in zip(ids, vectors, strict=True)
+            ),
+        )
+
+
+def bench_lexical(titles: list[str], abstracts: list[str], queries: list[str]) -> dict:
+    import bm25s
+
+    from paperhaul.search.service import SearchRequest, search
+
+    ours = percentiles(timed(lambda q: search(SearchRequest(q=q, mode="lexical", limit=10)), queries))
+    started = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(
+        bm25s.tokenize([f"{t} {a}" for t, a in zip(titles, abstracts, strict=True)], show_progress=False),
+        show_progress=False,
+    )
+    print(f"bm25s indexed in {time.perf_counter() - started:.0f} s", flush=True)
+
+    def baseline(q: str) -> None:
+        retriever.retrieve(bm25s.tokenize([q], show_progress=False), k=10, show_progress=False)
+
+    return {"ours": ours, "baseline": percentiles(timed(baseline, queries))}
+
+
+def bench_typeahead(home: Path, inputs: list[str]) -> dict:
+    from paperhaul.search.typeahead import suggest
+
+    ours = percentiles(timed(suggest, inputs))
+    db = sqlite3.connect(home / "paperhaul.sqlite3")
+
+    def baseline(text: str) -> None:
+        db.execute("SELECT id FROM papers_paper WHERE title LIKE ? LIMIT 8", [f"%{text}%"]).fetchall()
+
+    result = {"ours": ours, "baseline": percentiles(timed(baseline, inputs))}
+    db.close()
+    return result
+
+
+def bench_semantic(home: Path, ids: list[int], count: int) -> dict:
+    from paperhaul.search import store
+    from paperhaul.search.vectors import exact_nearest, vector_index
+
+    rng = np.random.default_rng(0)
+    # Queries come from the same distribution as the papers but are none of them.
+    everything = clustered_vectors(len(ids) + count, rng)
+    vectors, queries = everything[: len(ids)], everything[len(ids) :]
+    store_vectors(home, ids, vectors)
+    store.forget_counts()
+    index = vector_index(SYNTHETIC_MODEL)
+    index.forget()
+    started = time.perf_counter()
+    index.build()
+    build = time.perf_counter() - started
+    index.nearest(queries[0], 10)  # maps the file
+    id_array = np.asarray(ids, dtype=np.int64)
+    recalls = []
+    ours, exact = [], []
+    for query in queries:
+        started = time.perf_counter()
+        found = index.nearest(query, 10)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        truth = exact_nearest(id_array, vectors, query, 10)
+        exact.append(time.perf_counter() - started)
+        recalls.append(len({s.id for s in found} & {s.id for s in truth}) / 10)
+    return {
+        "ours": percentiles(ours),
+        "baseline": percentiles(exact),
+        "recall": float(np.mean(recalls)),
+        "build": build,
+    }
+
+
+def bench_embedding() -> dict | None:
+    if not SHARED_SAMPLE.exists():
+        return None
+    from bench.embedding_speed import measure, read_papers
+
+    papers = read_papers(SHARED_SAMPLE)
+    return measure([f"{p['title']}. {p['abstract']}" for p in papers])
+
+
+def report(n: int, name: str, result: dict) -> None:
+    (p50, p99), (b50, b99) = result["ours"], result["baseline"]
+    extra = f"  recall@10 {result['recall']:.3f}  build {result['build']:.0f} s" if "recall" in result else ""
+    print(
+        f"{n:>10,}  {name:<10} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms   baseline p50 {b50:8.2f} ms"
+        f"  p99 {b99:8.2f} ms   p50 speed-up {b50 / p50:6.1f}x{extra}",
+        flush=True,
+    )
+
+
+def run(n: int, home: Path, queries: int) -> None:
+    """Measure one library size (one process per size: Django's settings are read once)."""
+    if not (home / "paperhaul.sqlite3").exists():
+        build_library(n, home)
+    os.environ["PAPERHAUL_HOME"] = str(home)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "paperhaul.settings"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    rng = random.Random(n)
+    ids, titles, abstracts = corpus(home)
+    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
+        keys = [row[0] for row in db.execute("SELECT key FROM papers_paper WHERE id % 97 = 0")]
+    report(n, "lexical", bench_lexical(titles, abstracts, lexical_queries(titles, queries, rng)))
+    report(n, "typeahead", bench_typeahead(home, typeahead_inputs(titles, keys, queries, rng)))
+    report(n, "semantic", bench_semantic(home, ids, queries))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sizes", type=int, nargs="+", metavar="N")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--library", type=Path, help="keep the libraries under DIR/N and reuse them")
+    parser.add_argument("--no-embedding", action="store_true", help="skip the embedding throughput")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        run(args.sizes[0], args.library / str(args.sizes[0]), args.queries)
+        return
+    base = args.library or Path(tempfile.mkdtemp(prefix="paperhaul-latency-"))
+    try:
+        for n in args.sizes:
+            command = [sys.executable, "-m", "bench.search_latency", str(n), "--one", "--library", str(base)]
+            subprocess.run([*command, "--queries", str(args.queries)], check=True)
+    finally:
+        if args.library is None:
+            shutil.rmtree(base, ignore_errors=True)
+    if not args.no_embedding:
+        result = bench_embedding()
+        if result is None:
+            print("embedding throughput: ../shared/data/daily-papers-sample.jsonl not found, skipped")
+        else:
+            print(f"embedding throughput: {result}")
+
+
+if __name__ == "__main__":
+    main()

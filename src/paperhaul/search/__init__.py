@@ -1,0 +1,1 @@
+"""Search: lexical, semantic and hybrid search, typeahead and related papers."""

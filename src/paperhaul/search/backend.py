@@ -1,0 +1,73 @@
+"""The search backend protocol and the choice of implementation for the configured database.
+
+A backend answers the database-specific questions (lexical ranking, word and prefix matches,
+the indexed vocabulary, nearest vectors, index health); everything built from them (query
+parsing, filters, hybrid fusion, typeahead, related papers) is shared, in service.py and
+typeahead.py, so both databases behave alike and pass one test suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from django.db import connection
+
+from paperhaul.search.filters import Filters
+from paperhaul.search.query import ParsedQuery
+from paperhaul.search.types import Scored
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def lexical(
+        self,
+        parsed: ParsedQuery,
+        filters: Filters,
+        limit: int,
+        offset: int,
+        newest: bool = False,
+        any_words: bool = False,
+    ) -> list[Scored]:
+        """Papers matching the query text and filters, best first (or newest first).
+
+        Every word must match, or with `any_words` at least one (stopwords dropped, at most
+        fts5.MAX_ANY_WORDS of the longest), which is what a pasted description needs.
+        """
+
+    def constrain(self, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
+        """Those of `ids` that satisfy the query's author constraints and exclusions, in order."""
+
+    def title_word_matches(self, text: str, limit: int) -> list[int]:
+        """Papers whose title has every word of `text`, the last one as a prefix; newest first."""
+
+    def author_matches(self, text: str, limit: int) -> list[int]:
+        """Papers with an author matching every word of `text`, the last as a prefix; newest first."""
+
+    def vocabulary(self, first: str, lengths: range) -> list[str]:
+        """Indexed title and author words that start with `first`, of a length in `lengths`."""
+
+    def nearest(self, model_id: str, vector: np.ndarray, k: int) -> list[Scored]:
+        """The k papers whose vectors (of `model_id`) are nearest to `vector`."""
+
+    def check(self, repair: bool, thorough: bool = False) -> list[str]:
+        """Disagreements between the lexical index and the library (repaired when `repair`).
+
+        The quick check is cheap enough for every start of the server; `thorough` reads it all.
+        Vector indexes check and repair themselves on each search (vectors.py).
+        """
+
+    def rebuild(self, model_id: str) -> None:
+        """Build every index again from the library."""
+
+
+def get_backend() -> SearchBackend:
+    if connection.vendor == "postgresql":
+        from paperhaul.search.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from paperhaul.search.sqlite import SqliteBackend
+
+    return SqliteBackend()

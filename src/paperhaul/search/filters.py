@@ -1,0 +1,87 @@
+"""Filters a search can apply, and the SQL that applies them to a paper row aliased `p`.
+
+One definition for every mode and both databases: the SQL is plain and portable, so the lexical
+backends and the vector search restrict candidates the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from paperhaul.papers.models import Category, PaperCategory, SourceRecord
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a result must satisfy, besides matching the query text."""
+
+    after: dt.date | None = None  # published on or after
+    before: dt.date | None = None  # published strictly before
+    categories: tuple[str, ...] = ()  # any of them
+    source: str | None = None  # a SourceRecord.source, e.g. "arxiv-api" or "daily"
+    has_code: bool = False
+    exclude_ids: tuple[int, ...] = ()
+    nothing: bool = False  # the filters contradict each other: nothing can match
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.after
+            or self.before
+            or self.categories
+            or self.source
+            or self.has_code
+            or self.exclude_ids
+            or self.nothing
+        )
+
+    def narrowed(
+        self, *, after: dt.date | None, before: dt.date | None, categories: tuple[str, ...]
+    ) -> Filters:
+        """These filters intersected with the ones written in a query (`after:`, `cat:` ...)."""
+        cats = categories or self.categories
+        if categories and self.categories:
+            wanted = {c.lower() for c in categories}
+            cats = tuple(c for c in self.categories if c.lower() in wanted)
+        return replace(
+            self,
+            after=max(filter(None, (self.after, after)), default=None),
+            before=min(filter(None, (self.before, before)), default=None),
+            categories=cats,
+            nothing=self.nothing or bool(categories and self.categories and not cats),
+        )
+
+
+def filter_sql(filters: Filters) -> tuple[str, list]:
+    """A WHERE fragment over the paper alias `p` (``"1=1"`` when nothing filters) and its parameters."""
+    if filters.nothing:
+        return "1=0", []
+    clauses: list[str] = []
+    params: list = []
+    if filters.after:
+        clauses.append("p.published >= %s")
+        params.append(filters.after)
+    if filters.before:
+        clauses.append("p.published < %s")
+        params.append(filters.before)
+    if filters.categories:
+        marks = ", ".join(["%s"] * len(filters.categories))
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {PaperCategory._meta.db_table} pc"
+            f" JOIN {Category._meta.db_table} c ON c.id = pc.category_id"
+            f" WHERE pc.paper_id = p.id AND lower(c.name) IN ({marks}))"
+        )
+        params.extend(c.lower() for c in filters.categories)
+    if filters.source:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {SourceRecord._meta.db_table} s"
+            " WHERE s.paper_id = p.id AND s.source = %s)"
+        )
+        params.append(filters.source)
+    if filters.has_code:
+        clauses.append("p.code_url <> ''")
+    if filters.exclude_ids:
+        clauses.append(f"p.id NOT IN ({', '.join(['%s'] * len(filters.exclude_ids))})")
+        params.extend(filters.exclude_ids)
+    return (" AND ".join(clauses) or "1=1"), params

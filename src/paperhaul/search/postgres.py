@@ -1,0 +1,77 @@
+"""The PostgreSQL backend: tsvector/GIN for words, pgvector HNSW (or the usearch file) for vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from paperhaul.search import pgvector, postgres_lexical, store
+from paperhaul.search.filters import Filters
+from paperhaul.search.query import ParsedQuery
+from paperhaul.search.types import Scored
+from paperhaul.search.vectors import vector_index
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    def lexical(
+        self,
+        parsed: ParsedQuery,
+        filters: Filters,
+        limit: int,
+        offset: int,
+        newest: bool = False,
+        any_words: bool = False,
+    ) -> list[Scored]:
+        return postgres_lexical.lexical(parsed, filters, limit, offset, newest, any_words)
+
+    def constrain(self, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
+        if not ids or not (parsed.authors or parsed.excluded):
+            return list(ids)
+        bare = replace(parsed, terms=(), phrases=(), excluded=(), authors=())
+        keep = set(ids)
+        if parsed.authors:
+            keep &= postgres_lexical.matching(list(ids), replace(bare, authors=parsed.authors))
+        for excluded in parsed.excluded:
+            keep -= postgres_lexical.matching(list(ids), replace(bare, phrases=(excluded,)))
+        return [i for i in ids if i in keep]
+
+    def title_word_matches(self, text: str, limit: int) -> list[int]:
+        return postgres_lexical.word_matches(text, "A", limit)
+
+    def author_matches(self, text: str, limit: int) -> list[int]:
+        return postgres_lexical.word_matches(text, "B", limit)
+
+    def vocabulary(self, first: str, lengths: range) -> list[str]:
+        return postgres_lexical.vocabulary(first, lengths)
+
+    def nearest(self, model_id: str, vector: np.ndarray, k: int) -> list[Scored]:
+        if pgvector.available():
+            return pgvector.nearest(model_id, vector, k)
+        return vector_index(model_id).nearest(vector, k)
+
+    def check(self, repair: bool, thorough: bool = False) -> list[str]:
+        """The lexical columns cannot disagree with the rows (PostgreSQL generates them), only be
+        missing; pgvector copies can be missing for vectors stored before the server had pgvector.
+        Both checks read the catalog and two row counts, so `thorough` adds nothing.
+        """
+        problems = postgres_lexical.check(repair)
+        if pgvector.available():
+            missing = pgvector.missing()
+            if missing:
+                problems.append(f"{missing} stored vectors missing from {pgvector.TABLE}")
+                if repair:
+                    pgvector.repair()
+        return problems
+
+    def rebuild(self, model_id: str) -> None:
+        store.forget_counts()
+        if pgvector.available():
+            pgvector.rebuild()
+            return
+        index = vector_index(model_id)
+        index.forget()
+        index.build()

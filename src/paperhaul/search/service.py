@@ -1,0 +1,230 @@
+"""Search as the CLI, the API and the web pages call it: one request in, one page of hits out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+from paperhaul.errors import InputError
+from paperhaul.papers.models import Identifier, Paper
+from paperhaul.search import store
+from paperhaul.search.backend import get_backend
+from paperhaul.search.embeddings import EmbeddingError, document_text, get_embedder
+from paperhaul.search.filters import Filters, filter_sql
+from paperhaul.search.hybrid import fuse
+from paperhaul.search.query import ParsedQuery, parse_query
+from paperhaul.search.types import Scored
+
+MODES = ("hybrid", "lexical", "semantic")
+SORTS = ("relevance", "newest")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+# Each ranking hybrid fuses is at least this deep, so a paper found by one mode only still counts.
+FUSION_DEPTH = 100
+SNIPPET_CHARS = 280
+HIT_FIELDS = ("key", "title", "authors", "published", "primary_category", "abstract", "abs_url")
+# Queries of at least this many words go on with partial matches when complete ones run short.
+LOOSE_MIN_TERMS = 3
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str
+    mode: str = "hybrid"
+    limit: int = 20
+    offset: int = 0
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    url: str
+    title: str
+    authors: list[str]
+    published: dt.date | None
+    primary_category: str
+    snippet: str
+    score: float
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "url": self.url,
+            "title": self.title,
+            "authors": self.authors,
+            "published": self.published.isoformat() if self.published else None,
+            "primary_category": self.primary_category,
+            "snippet": self.snippet,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    mode: str  # the mode that produced the hits (semantic falls back to lexical without vectors)
+    hits: list[Hit]
+    offset: int
+    has_more: bool
+    notice: str = ""  # one line for the user: a fallback, a jump to a paper, an unknown id
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "offset": self.offset,
+            "has_more": self.has_more,
+            "notice": self.notice,
+            "hits": [hit.as_json() for hit in self.hits],
+        }
+
+
+def search(request: SearchRequest) -> SearchResults:
+    """Run one search. Bad input raises InputError with a message meant for the user."""
+    _validate(request)
+    parsed = parse_query(request.q, max_length=settings.PAPERHAUL_SEARCH_MAX_QUERY)
+    if parsed.key:
+        return _jump(request, parsed.key)
+    filters = request.filters.narrowed(after=parsed.after, before=parsed.before, categories=parsed.categories)
+    if parsed.is_empty and not filters.active:
+        return SearchResults(
+            request.q, request.mode, [], request.offset, False, "type something to search for"
+        )
+    want = request.offset + request.limit + 1
+    mode, notice = request.mode, ""
+    if mode != "lexical" and parsed.has_positive_text:
+        try:
+            semantic = _semantic(parsed, filters, max(want, FUSION_DEPTH) if mode == "hybrid" else want)
+        except EmbeddingError as exc:
+            mode, notice, semantic = "lexical", f"{exc}; showing lexical results", []
+    else:
+        mode, semantic = "lexical", []
+    newest = request.sort == "newest"
+    if mode == "lexical":
+        window = _lexical(parsed, filters, request.limit + 1, request.offset, newest)
+    else:
+        if mode == "hybrid":
+            semantic = fuse(_lexical(parsed, filters, max(want, FUSION_DEPTH), 0, False), semantic)
+        ranked = _by_date(semantic) if newest else semantic
+        window = ranked[request.offset : want]
+    papers = _papers([s.id for s in window])
+    hits = [_hit(papers[s.id], s.score) for s in window if s.id in papers]
+    return SearchResults(
+        request.q, mode, hits[: request.limit], request.offset, len(hits) > request.limit, notice
+    )
+
+
+def related(paper: Paper, limit: int = 10) -> list[Hit]:
+    """Papers nearest to this one in embedding space ("more like this")."""
+    embedder = get_embedder()
+    vector = store.vector_of(embedder.model_id, paper.pk)
+    if vector is None:
+        vector = embedder.encode([document_text(paper.title, paper.abstract)])[0]
+    scored = [s for s in get_backend().nearest(embedder.model_id, vector, limit + 1) if s.id != paper.pk]
+    papers = _papers([s.id for s in scored])
+    return [_hit(papers[s.id], s.score) for s in scored if s.id in papers][:limit]
+
+
+def _validate(request: SearchRequest) -> None:
+    if request.mode not in MODES:
+        raise InputError(f"unknown search mode {request.mode!r}: use one of {', '.join(MODES)}")
+    if request.sort not in SORTS:
+        raise InputError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
+    if not 1 <= request.limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}")
+    if not 0 <= request.offset <= MAX_OFFSET:
+        raise InputError(f"offset must be between 0 and {MAX_OFFSET}")
+
+
+def _lexical(parsed: ParsedQuery, filters: Filters, limit: int, offset: int, newest: bool) -> list[Scored]:
+    """Papers with every word first; when they are too few, then those with some of the words.
+
+    A reader's description ("that paper where they put DPO on a diffusion model") rarely has all
+    its words in one abstract; with only two words, a paper with one of them is rarely what was
+    meant. Newest-first sorting keeps to papers with every word.
+    """
+    backend = get_backend()
+    want = offset + limit
+    strict = backend.lexical(parsed, filters, want, 0, newest)
+    if len(strict) >= want or newest or len(parsed.terms) < LOOSE_MIN_TERMS:
+        return strict[offset:want]
+    seen = {hit.id for hit in strict}
+    floor = strict[-1].score if strict else float("inf")
+    loose = backend.lexical(parsed, filters, want + len(strict), 0, False, any_words=True)
+    # Below every paper that has all the words, whatever BM25 says of the partial matches.
+    extra = [Scored(hit.id, min(hit.score, floor)) for hit in loose if hit.id not in seen]
+    return (strict + extra)[offset:want]
+
+
+def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]:
+    embedder = get_embedder()
+    count, _ = store.stats(embedder.model_id)
+    if count == 0:
+        raise EmbeddingError("no paper has a vector yet (run `paperhaul embed`)")
+    vector = embedder.encode([parsed.text])[0]
+    backend = get_backend()
+    # Over-fetch: filters and the query's author constraints and exclusions apply afterwards.
+    candidates = backend.nearest(embedder.model_id, vector, depth * 4 + 50)
+    kept = _passing(candidates, filters)
+    if filters.active and len(kept) < depth:
+        ids, vectors = store.filtered_rows(embedder.model_id, filters, 200_000)
+        scores = vectors @ vector if len(ids) else []
+        kept = sorted(
+            (Scored(int(i), float(s)) for i, s in zip(ids, scores, strict=True)), key=lambda s: -s.score
+        )
+    allowed = set(backend.constrain([s.id for s in kept], parsed))
+    return [s for s in kept if s.id in allowed][:depth]
+
+
+def _passing(candidates: list[Scored], filters: Filters) -> list[Scored]:
+    """The candidates that still exist and pass the filters, in their order."""
+    if not candidates:
+        return []
+    where, params = filter_sql(filters)
+    marks = ", ".join(["%s"] * len(candidates))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM papers_paper p WHERE p.id IN ({marks}) AND {where}",
+            [*(s.id for s in candidates), *params],
+        )
+        alive = {row[0] for row in cursor.fetchall()}
+    return [s for s in candidates if s.id in alive]
+
+
+def _by_date(ranked: list[Scored]) -> list[Scored]:
+    dates = dict(Paper.objects.filter(pk__in=[s.id for s in ranked]).values_list("pk", "published"))
+    return sorted(ranked, key=lambda s: (dates.get(s.id) or dt.date.min, s.id), reverse=True)
+
+
+def _jump(request: SearchRequest, key: str) -> SearchResults:
+    identifier = Identifier.objects.select_related("paper").filter(key=key).first()
+    if identifier is None:
+        notice = f"{key} is not in the library (`paperhaul add` fetches it)"
+        return SearchResults(request.q, request.mode, [], request.offset, False, notice)
+    hit = _hit(identifier.paper, 1.0)
+    return SearchResults(request.q, request.mode, [hit], 0, False, f"jumped to {identifier.paper.key}")
+
+
+def _papers(ids: list[int]) -> dict[int, Paper]:
+    """The papers of a page, with only what a hit shows."""
+    return Paper.objects.only(*HIT_FIELDS).in_bulk(ids)
+
+
+def _hit(paper: Paper, score: float) -> Hit:
+    abstract = paper.abstract
+    snippet = abstract if len(abstract) <= SNIPPET_CHARS else abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return Hit(
+        key=paper.key,
+        url=paper.url,
+        title=paper.title,
+        authors=list(paper.authors),
+        published=paper.published,
+        primary_category=paper.primary_category,
+        snippet=snippet,
+        score=score,
+    )

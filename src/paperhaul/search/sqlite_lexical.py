@@ -1,0 +1,210 @@
+"""Lexical search and typeahead on SQLite: two FTS5 indexes kept by triggers.
+
+`search_fts` (title, authors, abstract) ranks with BM25, the title weighted highest;
+`search_titles` (title, authors) is smaller and serves typeahead and its spelling repairs.
+Both are contentless (the text stays in the paper table only) and triggers update them inside
+the transaction that changes a paper, so the index can never fall behind the library, even
+after a crash. (External content over a view cannot be used: FTS5 cannot read a view that
+calls json_each, which turns the JSON author list into text.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import DatabaseError, connection
+
+from paperhaul.search.filters import Filters, filter_sql
+from paperhaul.search.fts5 import match_expression, prefix_expression
+from paperhaul.search.query import ParsedQuery
+from paperhaul.search.types import Scored
+
+PAPER = "papers_paper"
+# Ranking stems words (a query for "preferences" finds "preference"); typeahead does not, so that
+# prefixes and spelling repairs compare what was typed with words as they are written.
+TOKENIZERS = {
+    "search_fts": "porter unicode61 remove_diacritics 2",
+    "search_titles": "unicode61 remove_diacritics 2",
+}
+# Prefix indexes make typeahead's prefix queries fast; only the small title index needs them
+# (they would triple the cost of indexing abstracts).
+PREFIXES = {"search_titles": ", prefix='2 3'"}
+# At most this many matches are scored per query (see _ranked); fewer for the any-word fallback,
+# which matches far more papers and only fills a page that complete matches left short.
+RANK_CAP = 20_000
+LOOSE_RANK_CAP = 2_000
+# BM25 weights of the columns title, authors, abstract.
+WEIGHTS = (10.0, 4.0, 1.0)
+_AUTHORS = "(SELECT group_concat(value, ', ') FROM json_each({row}.authors))"
+_INDEXES = {"search_fts": ("title", "authors", "abstract"), "search_titles": ("title", "authors")}
+
+
+def _values(row: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(_AUTHORS.format(row=row) if c == "authors" else f"{row}.{c}" for c in columns)
+
+
+def _select(columns: tuple[str, ...]) -> str:
+    return f"SELECT id, {_values(PAPER, columns)} FROM {PAPER}"
+
+
+def _schema() -> list[str]:
+    statements = []
+    for table, columns in _INDEXES.items():
+        names = ", ".join(columns)
+        statements.append(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({names}, content='',"
+            f" tokenize='{TOKENIZERS[table]}'{PREFIXES.get(table, '')})"
+        )
+        insert = f"INSERT INTO {table}(rowid, {names}) VALUES (new.id, {_values('new', columns)});"
+        delete = (
+            f"INSERT INTO {table}({table}, rowid, {names})"
+            f" VALUES ('delete', old.id, {_values('old', columns)});"
+        )
+        statements += [
+            f"CREATE TRIGGER {table}_insert AFTER INSERT ON {PAPER} BEGIN {insert} END",
+            f"CREATE TRIGGER {table}_delete AFTER DELETE ON {PAPER} BEGIN {delete} END",
+            f"CREATE TRIGGER {table}_update AFTER UPDATE OF {names} ON {PAPER} BEGIN {delete} {insert} END",
+            f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')",
+            f"INSERT INTO {table}(rowid, {names}) {_select(columns)}",
+        ]
+    return statements
+
+
+def install(cursor) -> None:
+    for statement in _schema():
+        cursor.execute(statement)
+
+
+def uninstall(cursor) -> None:
+    for table in _INDEXES:
+        for event in ("insert", "delete", "update"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{event}")
+        cursor.execute(f"DROP TABLE IF EXISTS {table}_vocab")
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _rebuild(cursor, table: str) -> None:
+    columns = _INDEXES[table]
+    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+    cursor.execute(f"INSERT INTO {table}(rowid, {', '.join(columns)}) {_select(columns)}")
+
+
+def lexical(
+    parsed: ParsedQuery, filters: Filters, limit: int, offset: int, newest: bool, any_words: bool
+) -> list[Scored]:
+    """Papers matching the query, best BM25 first (or newest first), after `offset`."""
+    expression = match_expression(parsed, any_words=any_words)
+    where, params = filter_sql(filters)
+    if expression is None:
+        sql = (
+            f"SELECT p.id, 0.0 FROM {PAPER} p WHERE {where}"
+            " ORDER BY p.published DESC, p.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [*params, limit, offset]
+    elif newest:
+        sql = (
+            f"SELECT search_fts.rowid, 0.0 FROM search_fts JOIN {PAPER} p ON p.id = search_fts.rowid"
+            f" WHERE search_fts MATCH %s AND {where} ORDER BY p.published DESC, p.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [expression, *params, limit, offset]
+    else:
+        cap = LOOSE_RANK_CAP if any_words else RANK_CAP
+        ranked = _ranked(expression, filters, cap)
+        words = match_expression(replace(parsed, authors=(), excluded=()))
+        if len(ranked) == cap and not any_words and words:
+            # Capped: make sure papers with the words in their title are among the candidates,
+            # however old (the paper a reader names by its title words).
+            in_titles = _ranked(f"({expression}) AND {{title}} : ({words})", filters, cap)
+            ranked = [Scored(pid, score) for pid, score in {**dict(in_titles), **dict(ranked)}.items()]
+        ranked.sort(key=lambda hit: -hit.score)
+        return ranked[offset : offset + limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
+
+
+def _ranked(expression: str, filters: Filters, cap: int) -> list[Scored]:
+    """BM25 of the newest `cap` matches (unsorted).
+
+    FTS5 scores every match before it can sort by score; reading matches newest first and
+    stopping at the cap bounds the work of a query made of very common words.
+    """
+    where, params = filter_sql(filters)
+    bm25 = f"bm25(search_fts, {', '.join(map(str, WEIGHTS))})"
+    join = f" JOIN {PAPER} p ON p.id = search_fts.rowid" if filters.active else ""
+    condition = f" AND {where}" if filters.active else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT search_fts.rowid, -{bm25} FROM search_fts{join}"
+            f" WHERE search_fts MATCH %s{condition} ORDER BY search_fts.rowid DESC LIMIT %s",
+            [expression, *params, cap],
+        )
+        return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
+
+
+def title_word_matches(text: str, limit: int) -> list[int]:
+    """Papers whose title has every word of `text`, the last as a prefix; newest first."""
+    expression = prefix_expression(text)
+    if expression is None:
+        return []
+    return _column_matches("title", expression, limit)
+
+
+def _column_matches(column: str, expression: str, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM search_titles WHERE search_titles MATCH %s ORDER BY rowid DESC LIMIT %s",
+            ["{" + column + "} : (" + expression + ")", limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def author_matches(text: str, limit: int) -> list[int]:
+    """Papers with an author matching every word of `text` (the last as a prefix); newest first."""
+    expression = prefix_expression(text)
+    if expression is None:
+        return []
+    return _column_matches("authors", expression, limit)
+
+
+def vocabulary(first: str, lengths: range) -> list[str]:
+    """Indexed title and author words starting with `first`, of a length in `lengths`."""
+    upper = first[:-1] + chr(ord(first[-1]) + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM search_titles_vocab WHERE term >= %s AND term < %s"
+            " AND length(term) BETWEEN %s AND %s",
+            [first, upper, lengths.start, lengths.stop - 1],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def check(repair: bool, thorough: bool = False) -> list[str]:
+    """Disagreements between the FTS indexes and the papers; rebuilt when `repair`.
+
+    The quick check compares row counts (the triggers keep them equal); `thorough` also runs
+    FTS5's integrity check, which reads the whole index.
+    """
+    problems = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {PAPER}")
+        papers = cursor.fetchone()[0]
+        for table in _INDEXES:
+            cursor.execute(f"SELECT count(*) FROM {table}_docsize")
+            indexed = cursor.fetchone()[0]
+            if indexed != papers:
+                problems.append(f"{table} holds {indexed} papers of {papers}")
+            elif thorough:
+                try:
+                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+                except DatabaseError as exc:
+                    problems.append(f"{table}: {exc}")
+            if repair and problems and problems[-1].startswith(table):
+                _rebuild(cursor, table)
+    return problems
+
+
+def rebuild() -> None:
+    with connection.cursor() as cursor:
+        for table in _INDEXES:
+            _rebuild(cursor, table)

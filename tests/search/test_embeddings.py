@@ -1,0 +1,162 @@
+"""The embedding module on the real bundled model, both runtimes, no mocks.
+
+Each runtime is loaded once per module; the int8 ONNX model is built once per test process under
+its PAPERHAUL_HOME (where other modules' get_embedder() finds it again), and once more by the test
+that damages a copy of it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from paperhaul.search.embeddings import (
+    Embedder,
+    EmbeddingError,
+    document_text,
+    get_embedder,
+    load_embedder,
+)
+
+ABSTRACT = (
+    "We introduce a sparse mixture-of-experts language model in which each token is routed to two "
+    "of sixty-four feed-forward experts. At equal compute it matches a dense model twice its size "
+    "on reasoning benchmarks, and we analyse how experts specialise by language and by topic."
+)
+TEXTS = [
+    "Attention is all you need",
+    ABSTRACT,
+    "diffusion models for protein structure generation",
+    "",
+    "Reinforcement learning from human feedback aligns language models with what people prefer. " * 3,
+    "GNN",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder() -> Embedder:
+    return load_embedder(runtime="onnx-int8")
+
+
+@pytest.fixture(scope="module")
+def torch_embedder() -> Embedder:
+    return load_embedder(runtime="torch")
+
+
+@pytest.fixture(params=["onnx_embedder", "torch_embedder"], ids=["onnx-int8", "torch"])
+def embedder(request) -> Embedder:
+    return request.getfixturevalue(request.param)
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sum(a * b, axis=1)
+
+
+def test_vectors_are_unit_float32_rows_of_the_model_dimension(embedder):
+    vectors = embedder.encode(TEXTS)
+    assert embedder.dimension == 384
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (len(TEXTS), 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_input_gives_no_rows(embedder):
+    vectors = embedder.encode([])
+    assert vectors.shape == (0, 384)
+    assert vectors.dtype == np.float32
+
+
+def test_a_paraphrase_is_closer_than_an_unrelated_text(embedder):
+    query, paraphrase, unrelated = embedder.encode(
+        [
+            "mixture of experts language model with token routing",
+            ABSTRACT,
+            "A randomised trial of a new vaccine against seasonal influenza in elderly patients.",
+        ]
+    )
+    assert query @ paraphrase > query @ unrelated + 0.2
+
+
+def test_the_two_runtimes_agree_and_are_told_apart(onnx_embedder, torch_embedder):
+    assert onnx_embedder.model_id == "all-MiniLM-L6-v2:onnx-int8"
+    assert torch_embedder.model_id == "all-MiniLM-L6-v2:torch"
+    agreement = cosines(onnx_embedder.encode(TEXTS), torch_embedder.encode(TEXTS))
+    assert agreement.min() > 0.97, agreement
+
+
+def test_rows_come_back_in_input_order_although_batches_are_sorted_by_length(onnx_embedder):
+    small_batches = load_embedder(runtime="onnx-int8", batch_size=2)
+    together = small_batches.encode(TEXTS)
+    alone = np.vstack([onnx_embedder.encode([text]) for text in TEXTS])
+    # int8 activations are scaled per batch, so a text's vector moves a little with its neighbours.
+    similarity = together @ alone.T
+    assert list(similarity.argmax(axis=1)) == list(range(len(TEXTS)))
+    assert np.diag(similarity).min() > 0.95
+
+
+def test_a_very_long_text_is_truncated_at_the_model_limit(embedder):
+    long = ABSTRACT * 60  # several thousand tokens; the model reads 256
+    cut, longer = embedder.encode([long, long + " And one more sentence that the model never reads."])
+    assert float(cut @ longer) > 0.9999
+
+
+def test_document_text_puts_the_title_first():
+    assert document_text("Scaling Laws", "We study scaling.") == "Scaling Laws. We study scaling."
+    assert document_text("Is this it?", " An answer. ") == "Is this it? An answer."
+    assert document_text("Only a title ", "") == "Only a title"
+
+
+def test_a_missing_model_folder_is_a_clear_error(tmp_path):
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(EmbeddingError, match=re.escape(str(missing))):
+        load_embedder(str(missing))
+
+
+def test_a_folder_without_a_model_is_a_clear_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a model")
+    with pytest.raises(EmbeddingError, match=re.escape(str(tmp_path))):
+        load_embedder(str(tmp_path), runtime="torch")
+
+
+def test_a_model_name_not_available_offline_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(EmbeddingError, match="someone/no-such-model"):
+        load_embedder("someone/no-such-model", runtime="torch")
+
+
+def test_an_unknown_runtime_is_a_clear_error():
+    with pytest.raises(EmbeddingError, match="tensorflow"):
+        load_embedder(runtime="tensorflow")
+
+
+def test_a_damaged_cached_model_is_detected_and_rebuilt(onnx_embedder, tmp_path):
+    cache = Path(settings.HOME) / "models" / "all-MiniLM-L6-v2"
+    copy = tmp_path / "models" / "all-MiniLM-L6-v2"
+    shutil.copytree(cache, copy)
+    model_file = copy / "model-int8.onnx"
+    model_file.write_bytes(model_file.read_bytes()[: model_file.stat().st_size // 2])
+    with override_settings(HOME=tmp_path):
+        rebuilt = load_embedder(runtime="onnx-int8")
+    assert model_file.stat().st_size == (cache / "model-int8.onnx").stat().st_size
+    assert cosines(rebuilt.encode(TEXTS), onnx_embedder.encode(TEXTS)).min() > 0.999
+
+
+@override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8", PAPERHAUL_EMBEDDING_BATCH=8)
+def test_get_embedder_creates_one_instance_for_all_threads(onnx_embedder):
+    seen: list[Embedder] = []
+    threads = [threading.Thread(target=lambda: seen.append(get_embedder())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 4
+    assert all(instance is seen[0] for instance in seen)
+    assert seen[0] is get_embedder()
+    assert seen[0].model_id == "all-MiniLM-L6-v2:onnx-int8"
