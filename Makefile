@@ -19,10 +19,13 @@ install: $(BIN)/paperhaul
 run: install
 	$(BIN)/paperhaul serve
 
-# The whole suite on SQLite, then again on PostgreSQL, then the linter.
+# The whole suite on SQLite, then on a throw-away PostgreSQL 16 with pgvector (pgserver, started
+# and deleted by tests.pgserver_run), then the search tests on PG_URL (a server without pgvector:
+# the vector-file fallback), then the linter.
 test: install
 	$(BIN)/python -m pytest -n 2
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2
+	$(BIN)/python -m tests.pgserver_run -- $(BIN)/python -m pytest -n 2
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 tests/search
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
@@ -30,7 +33,8 @@ test-sqlite: install
 	$(BIN)/python -m pytest -n 2
 
 test-postgres: install
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2
+	$(BIN)/python -m tests.pgserver_run -- $(BIN)/python -m pytest -n 2
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 tests/search
 
 lint: install
 	$(BIN)/ruff check src tests bench

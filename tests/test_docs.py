@@ -38,6 +38,6 @@ def test_the_documented_fusion_constants_are_the_code_s():
     from paperhaul.search import hybrid
 
     text = (ROOT / "docs" / "search.md").read_text()
-    k, lexical, semantic = hybrid.RRF_K, hybrid.LEXICAL_WEIGHT, hybrid.SEMANTIC_WEIGHT
-    documented = f"`{lexical:g} / ({k} + lexical rank) + {semantic:.1f} / ({k} + semantic rank)`"
+    share = hybrid.LEXICAL_SHARE
+    documented = f"`{share:g} x lexical + {1 - share:g} x semantic`"
     assert documented in text

@@ -8,7 +8,7 @@ import pytest
 
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from paperhaul.search import store, vectors
+from paperhaul.search import postgres_lexical, store, vectors
 
 PAPERS = [
     (
@@ -133,6 +133,8 @@ def fresh_vector_caches():
     """Test transactions roll back and reuse row ids: start every test with empty caches."""
     vectors._indexes.clear()
     store.forget_counts()
+    postgres_lexical._vocabularies.clear()
+    postgres_lexical._statistics.clear()
     yield
     for index in vectors._indexes.values():
         index.forget()

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
-from paperhaul.search import pgvector, store, vectors
+from paperhaul.search import pgvector, postgres_lexical, store, vectors
 from paperhaul.search.backend import get_backend
 from paperhaul.search.embeddings import get_embedder
 from paperhaul.search.indexing import embed_pending
@@ -230,8 +230,6 @@ def test_rare_words_weigh_more_than_common_ones(library):
 
 
 def test_large_libraries_estimate_word_rarity_from_statistics(library, monkeypatch):
-    from paperhaul.search import postgres_lexical
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_paper")  # sees this transaction's papers
     monkeypatch.setattr(postgres_lexical, "EXACT_IDF_BELOW", 0)

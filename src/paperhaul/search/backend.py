@@ -9,6 +9,7 @@ typeahead.py, so both databases behave alike and pass one test suite.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -37,8 +38,8 @@ class SearchBackend(Protocol):
         fts5.MAX_ANY_WORDS of the longest), which is what a pasted description needs.
         """
 
-    def constrain(self, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
-        """Those of `ids` that satisfy the query's author constraints and exclusions, in order."""
+    def matching(self, ids: Sequence[int], parsed: ParsedQuery) -> set[int]:
+        """Those of `ids` (a page's worth) that match every word, phrase and author of `parsed`."""
 
     def title_word_matches(self, text: str, limit: int) -> list[int]:
         """Papers whose title has every word of `text`, the last one as a prefix; newest first."""
@@ -61,6 +62,22 @@ class SearchBackend(Protocol):
 
     def rebuild(self, model_id: str) -> None:
         """Build every index again from the library."""
+
+
+def constrain(backend: SearchBackend, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
+    """Those of `ids` that satisfy the query's `author:` constraints and exclusions, in order.
+
+    Semantic candidates come from vectors, which know nothing of authors or excluded words.
+    """
+    if not ids or not (parsed.authors or parsed.excluded):
+        return list(ids)
+    bare = replace(parsed, terms=(), phrases=(), excluded=(), authors=())
+    keep = set(ids)
+    if parsed.authors:
+        keep &= backend.matching(ids, replace(bare, authors=parsed.authors))
+    for excluded in parsed.excluded:
+        keep -= backend.matching(ids, replace(bare, phrases=(excluded,)))
+    return [i for i in ids if i in keep]
 
 
 def get_backend() -> SearchBackend:

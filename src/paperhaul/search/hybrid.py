@@ -1,7 +1,11 @@
-"""Fusing the lexical and the semantic ranking into one (weighted reciprocal rank fusion).
+"""Fusing the lexical and the semantic ranking into one: a convex combination of their scores.
 
-RRF needs no score calibration between BM25 and cosine similarity, which have nothing in
-common; the constants were tuned on the query sets of bench/search_quality.py.
+Each ranking's scores are scaled to [0, 1] within the candidates (min-max), then a paper scores
+LEXICAL_SHARE x its lexical score + (1 - LEXICAL_SHARE) x its semantic score, 0 for a ranking it is
+not in. Unlike reciprocal rank fusion it keeps the margins: a paper far ahead lexically (a rare
+term such as "DPO") is not overtaken by one a hair ahead semantically. Tuned with
+bench/tune_hybrid.py on the query sets of bench/search_quality.py, where it beat the best
+reciprocal rank fusion on both sets (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -10,21 +14,25 @@ from collections.abc import Sequence
 
 from paperhaul.search.types import Scored
 
-RRF_K = 10
-LEXICAL_WEIGHT = 0.75
-SEMANTIC_WEIGHT = 1.0
+LEXICAL_SHARE = 0.4
+
+
+def normalised(ranking: Sequence[Scored]) -> dict[int, float]:
+    """Scores scaled to [0, 1] within the ranking (all 1.0 when they are equal)."""
+    if not ranking:
+        return {}
+    low = min(hit.score for hit in ranking)
+    spread = max(hit.score for hit in ranking) - low
+    return {hit.id: (hit.score - low) / spread if spread > 0 else 1.0 for hit in ranking}
 
 
 def fuse(
-    lexical: Sequence[Scored],
-    semantic: Sequence[Scored],
-    *,
-    k: int = RRF_K,
-    weights: tuple[float, float] = (LEXICAL_WEIGHT, SEMANTIC_WEIGHT),
+    lexical: Sequence[Scored], semantic: Sequence[Scored], *, lexical_share: float = LEXICAL_SHARE
 ) -> list[Scored]:
-    """One ranking from two: each paper scores sum(weight / (k + rank)) over the lists it is in."""
-    scores: dict[int, float] = {}
-    for ranking, weight in ((lexical, weights[0]), (semantic, weights[1])):
-        for rank, hit in enumerate(ranking, start=1):
-            scores[hit.id] = scores.get(hit.id, 0.0) + weight / (k + rank)
-    return [Scored(pid, score) for pid, score in sorted(scores.items(), key=lambda item: -item[1])]
+    """One ranking from two, best first; ties keep the semantic order, then the lexical one."""
+    lex, sem = normalised(lexical), normalised(semantic)
+    order = {pid: i for i, pid in enumerate(dict.fromkeys([*sem, *lex]))}
+    scores = {
+        pid: lexical_share * lex.get(pid, 0.0) + (1 - lexical_share) * sem.get(pid, 0.0) for pid in order
+    }
+    return [Scored(pid, scores[pid]) for pid in sorted(order, key=lambda pid: (-scores[pid], order[pid]))]

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from paperhaul.papers.models import Paper
-from paperhaul.search import store
+from paperhaul.search import pgvector, store
 from paperhaul.search.embeddings import Embedder, document_text, get_embedder
 from paperhaul.search.models import Embedding
 from paperhaul.search.vectors import vector_index
@@ -68,7 +68,8 @@ def embed_pending(
             progress(stats.embedded + stats.unchanged)
     if stats.embedded:
         count, _ = store.stats(embedder.model_id)
-        if count >= settings.PAPERHAUL_SEARCH_EXACT_BELOW:
+        pgvector_serves = connection.vendor == "postgresql" and pgvector.available()
+        if count >= settings.PAPERHAUL_SEARCH_EXACT_BELOW and not pgvector_serves:
             vector_index(embedder.model_id).build()
     return stats
 

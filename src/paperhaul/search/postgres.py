@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -28,16 +27,8 @@ class PostgresBackend:
     ) -> list[Scored]:
         return postgres_lexical.lexical(parsed, filters, limit, offset, newest, any_words)
 
-    def constrain(self, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
-        if not ids or not (parsed.authors or parsed.excluded):
-            return list(ids)
-        bare = replace(parsed, terms=(), phrases=(), excluded=(), authors=())
-        keep = set(ids)
-        if parsed.authors:
-            keep &= postgres_lexical.matching(list(ids), replace(bare, authors=parsed.authors))
-        for excluded in parsed.excluded:
-            keep -= postgres_lexical.matching(list(ids), replace(bare, phrases=(excluded,)))
-        return [i for i in ids if i in keep]
+    def matching(self, ids: Sequence[int], parsed: ParsedQuery) -> set[int]:
+        return postgres_lexical.matching(list(ids), parsed)
 
     def title_word_matches(self, text: str, limit: int) -> list[int]:
         return postgres_lexical.word_matches(text, "A", limit)
@@ -54,9 +45,11 @@ class PostgresBackend:
         return vector_index(model_id).nearest(vector, k)
 
     def check(self, repair: bool, thorough: bool = False) -> list[str]:
-        """The lexical columns cannot disagree with the rows (PostgreSQL generates them), only be
-        missing; pgvector copies can be missing for vectors stored before the server had pgvector.
-        Both checks read the catalog and two row counts, so `thorough` adds nothing.
+        """Missing lexical columns or indexes, and vectors without a pgvector copy (repaired when `repair`).
+
+        PostgreSQL generates the lexical columns from each row, so they can be missing but never
+        wrong; copies are missing for vectors stored before the server had pgvector. Both checks
+        read the catalog and two row counts, so `thorough` adds nothing.
         """
         problems = postgres_lexical.check(repair)
         if pgvector.available():

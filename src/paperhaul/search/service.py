@@ -11,7 +11,7 @@ from django.db import connection
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
-from paperhaul.search.backend import get_backend
+from paperhaul.search.backend import constrain, get_backend
 from paperhaul.search.embeddings import EmbeddingError, document_text, get_embedder
 from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.hybrid import fuse
@@ -177,7 +177,7 @@ def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]
         kept = sorted(
             (Scored(int(i), float(s)) for i, s in zip(ids, scores, strict=True)), key=lambda s: -s.score
         )
-    allowed = set(backend.constrain([s.id for s in kept], parsed))
+    allowed = set(constrain(backend, [s.id for s in kept], parsed))
     return [s for s in kept if s.id in allowed][:depth]
 
 

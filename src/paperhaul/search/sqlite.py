@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 from django.db import connection
@@ -30,18 +29,8 @@ class SqliteBackend:
     ) -> list[Scored]:
         return sqlite_lexical.lexical(parsed, filters, limit, offset, newest, any_words)
 
-    def constrain(self, ids: Sequence[int], parsed: ParsedQuery) -> list[int]:
-        if not ids or not (parsed.authors or parsed.excluded):
-            return list(ids)
-        keep = set(ids)
-        bare = replace(parsed, terms=(), phrases=(), excluded=(), authors=())
-        if parsed.authors:
-            keep &= self._matching(ids, match_expression(replace(bare, authors=parsed.authors)))
-        for excluded in parsed.excluded:
-            keep -= self._matching(ids, match_expression(replace(bare, phrases=(excluded,))))
-        return [i for i in ids if i in keep]
-
-    def _matching(self, ids: Sequence[int], expression: str | None) -> set[int]:
+    def matching(self, ids: Sequence[int], parsed: ParsedQuery) -> set[int]:
+        expression = match_expression(parsed)
         if expression is None:
             return set(ids)
         marks = ", ".join(["%s"] * len(ids))

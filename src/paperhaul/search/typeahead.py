@@ -119,14 +119,14 @@ def _repair(backend: SearchBackend, text: str) -> str:
 
 def _authors(backend: SearchBackend, text: str) -> list[Suggestion]:
     """Names of authors matching the words typed, most prolific (among recent matches) first."""
-    words = [w.casefold() for w in _WORD_RE.findall(text)]
+    words = [_fold(w) for w in _WORD_RE.findall(text)]
     if not words or len(text) < 3:
         return []
     ids = backend.author_matches(text, 40)
     names: Counter[str] = Counter()
     for authors in Paper.objects.filter(pk__in=ids).values_list("authors", flat=True):
         for name in authors:
-            parts = [p.casefold() for p in _WORD_RE.findall(name)]
+            parts = [_fold(p) for p in _WORD_RE.findall(name)]
             if all(any(p.startswith(w) for p in parts) for w in words):
                 names[name] += 1
     return [
@@ -139,6 +139,11 @@ def _authors(backend: SearchBackend, text: str) -> list[Suggestion]:
         )
         for name, count in names.most_common(MAX_AUTHORS)
     ]
+
+
+def _fold(word: str) -> str:
+    """Case and accents removed, as the indexes see words ("Seán" is found by "sean")."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
 
 
 def _paper_suggestion(paper: Paper) -> Suggestion:
