@@ -8,7 +8,7 @@ import pytest
 
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from paperhaul.search import postgres_lexical, store, vectors
+from paperhaul.search import postgres_lexical, store, typeahead, vectors
 
 PAPERS = [
     (
@@ -130,11 +130,12 @@ def make_record(number, title, abstract, authors, categories, published, **extra
 
 @pytest.fixture(autouse=True)
 def fresh_vector_caches():
-    """Test transactions roll back and reuse row ids: start every test with empty caches."""
+    """Test transactions roll back and reuse row ids and words: start every test with empty caches."""
     vectors._indexes.clear()
     store.forget_counts()
     postgres_lexical._vocabularies.clear()
     postgres_lexical._statistics.clear()
+    typeahead._vocabularies.clear()
     yield
     for index in vectors._indexes.values():
         index.forget()

@@ -164,8 +164,12 @@ def test_prefix_expression(db: sqlite3.Connection, text: str, expected: set[int]
 
 def test_prefix_expression_shape() -> None:
     assert prefix_expression("large lang") == '"large" AND "lang"*'
-    assert prefix_expression('say "hi') == '"say" AND """hi"*'
+    assert prefix_expression('say "hi') == '"say" AND "hi"*'
     assert prefix_expression("deep -") == '"deep"*'
+    assert prefix_expression("state-of-the-art") == '"state" AND "of" AND "the" AND "art"*'
+    # A one-letter last word would make FTS5 merge every word with that letter: it waits.
+    assert prefix_expression("Jabai S") == '"Jabai"*'
+    assert prefix_expression("x") is None
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00", "- * ( )", "😀", '"'])

@@ -185,3 +185,21 @@ def test_the_lexical_index_is_checked_and_repaired(library):
         "arxiv:2112.10752",
         "arxiv:2311.12908",
     } or keys("image")
+
+
+def test_a_whole_title_finds_its_paper_first(library):
+    Library().upsert(
+        [
+            make_record(
+                f"2402.{n:05d}",
+                f"Attention is all you need for task {n}",
+                "Attention.",
+                ["X"],
+                ["cs.LG"],
+                dt.date(2024, 2, 1),
+            )
+            for n in range(12)
+        ]
+    )
+    assert keys("attention is all you need")[0] == "arxiv:1706.03762"
+    assert keys("Attention Is All You Need!")[0] == "arxiv:1706.03762"

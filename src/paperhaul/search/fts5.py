@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from paperhaul.search.query import ParsedQuery, clean_text, has_word_characters
+from paperhaul.search.query import ParsedQuery, clean_text
 
 DEFAULT_COLUMNS: Mapping[str, str] = {"authors": "authors"}
 """Query field -> FTS5 column; ``authors`` is the column that ``author:`` constraints search."""
 
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
 _BAREWORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = {"AND", "OR", "NOT", "NEAR"}
 # FTS5 reads the query as a C string, so a NUL would end it inside a quoted string
@@ -43,7 +44,9 @@ def match_expression(
 ) -> str | None:
     """The MATCH expression for ``parsed``; None when it has nothing positive for FTS5 to match.
 
-    Terms, phrases and authors are ANDed, each author restricted to the authors column; with
+    Terms (stopwords dropped, unless the query has nothing else), phrases and authors are ANDed,
+    each author restricted to the authors column; a stopword would only make FTS5 read one of its
+    longest doclists without changing which papers come first. With
     ``any_words`` a paper needs only one of the terms and phrases (BM25 ranks those with more
     of them, and the rarer ones, first), stopwords dropped, authors still all required.
     Exclusions apply as ``(...) NOT (x OR y)``: FTS5's NOT is binary, so a query with nothing
@@ -51,7 +54,7 @@ def match_expression(
     ``columns`` overrides DEFAULT_COLUMNS for tables whose columns are named otherwise.
     """
     authors_column = _column({**DEFAULT_COLUMNS, **(columns or {})}["authors"])
-    texts = [*parsed.terms, *parsed.phrases]
+    texts = [*_without_stopwords(parsed.terms, keep_one=not parsed.phrases), *parsed.phrases]
     if any_words:
         texts = salient(parsed.terms) + list(parsed.phrases)
         positive = [f"({' OR '.join(quote(text) for text in texts)})"] if texts else []
@@ -70,12 +73,21 @@ def prefix_expression(text: str) -> str | None:
     """The typeahead expression for what is typed so far; None when it has no word to match.
 
     Every word is quoted and ANDed; the last one, which may be half typed, is a prefix query
-    (``"lang"*``). The text is taken literally: operators of the query language are words here.
+    (``"lang"*``), unless it is a single character: that narrows almost nothing and would make
+    FTS5 merge the doclists of every word with that letter. The text is taken literally:
+    operators of the query language are words here.
     """
-    words = [word for word in clean_text(text).split(" ") if has_word_characters(word)]
+    words = _WORD_RE.findall(clean_text(text))
+    if words and len(words[-1]) == 1:
+        words.pop()
     if not words:
         return None
     return " AND ".join([*(quote(word) for word in words[:-1]), quote(words[-1]) + "*"])
+
+
+def _without_stopwords(terms: tuple[str, ...], keep_one: bool) -> list[str]:
+    kept = [t for t in terms if t.casefold() not in STOPWORDS]
+    return kept if kept or not keep_one else list(terms)
 
 
 def salient(terms: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from paperhaul.errors import InputError
+from paperhaul.papers.ids import normalise_title
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
 from paperhaul.search.backend import constrain, get_backend
@@ -151,6 +152,10 @@ def _lexical(parsed: ParsedQuery, filters: Filters, limit: int, offset: int, new
     backend = get_backend()
     want = offset + limit
     strict = backend.lexical(parsed, filters, want, 0, newest)
+    exact = [] if newest else _exact_title(parsed, filters)
+    if exact:
+        top = strict[0].score + 1.0 if strict else 1.0
+        strict = [Scored(pid, top) for pid in exact] + [hit for hit in strict if hit.id not in exact]
     if len(strict) >= want or newest or len(parsed.terms) < LOOSE_MIN_TERMS:
         return strict[offset:want]
     seen = {hit.id for hit in strict}
@@ -159,6 +164,20 @@ def _lexical(parsed: ParsedQuery, filters: Filters, limit: int, offset: int, new
     # Below every paper that has all the words, whatever BM25 says of the partial matches.
     extra = [Scored(hit.id, min(hit.score, floor)) for hit in loose if hit.id not in seen]
     return (strict + extra)[offset:want]
+
+
+def _exact_title(parsed: ParsedQuery, filters: Filters) -> list[int]:
+    """The papers whose whole title is the query, first: scoring is capped (see sqlite_lexical.py)
+    and a title of common words ("Attention Is All You Need") may match too many papers to score."""
+    norm = normalise_title(parsed.text)
+    if not norm or parsed.excluded or parsed.authors:
+        return []
+    where, params = filter_sql(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM papers_paper p WHERE p.title_norm = %s AND {where}", [norm, *params]
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]:

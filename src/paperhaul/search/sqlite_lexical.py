@@ -10,8 +10,6 @@ calls json_each, which turns the JSON author list into text.)
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db import DatabaseError, connection
 
 from paperhaul.search.filters import Filters, filter_sql
@@ -31,8 +29,8 @@ TOKENIZERS = {
 PREFIXES = {"search_titles": ", prefix='2 3'"}
 # At most this many matches are scored per query (see _ranked); fewer for the any-word fallback,
 # which matches far more papers and only fills a page that complete matches left short.
-RANK_CAP = 20_000
-LOOSE_RANK_CAP = 2_000
+RANK_CAP = 3_000
+LOOSE_RANK_CAP = 1_000
 # BM25 weights of the columns title, authors, abstract.
 WEIGHTS = (10.0, 4.0, 1.0)
 _AUTHORS = "(SELECT group_concat(value, ', ') FROM json_each({row}.authors))"
@@ -108,14 +106,7 @@ def lexical(
         )
         args = [expression, *params, limit, offset]
     else:
-        cap = LOOSE_RANK_CAP if any_words else RANK_CAP
-        ranked = _ranked(expression, filters, cap)
-        words = match_expression(replace(parsed, authors=(), excluded=()))
-        if len(ranked) == cap and not any_words and words:
-            # Capped: make sure papers with the words in their title are among the candidates,
-            # however old (the paper a reader names by its title words).
-            in_titles = _ranked(f"({expression}) AND {{title}} : ({words})", filters, cap)
-            ranked = [Scored(pid, score) for pid, score in {**dict(in_titles), **dict(ranked)}.items()]
+        ranked = _ranked(expression, filters, LOOSE_RANK_CAP if any_words else RANK_CAP)
         ranked.sort(key=lambda hit: -hit.score)
         return ranked[offset : offset + limit]
     with connection.cursor() as cursor:

@@ -8,6 +8,8 @@ nothing are corrected against the indexed title and author vocabulary.
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from paperhaul.papers.models import Paper
 from paperhaul.search.backend import SearchBackend, get_backend
 
 LIMIT = 8
+VOCABULARY_TTL = 300.0
+MAX_WORD = 64
 MAX_AUTHORS = 3
 MAX_INPUT = 200
 _ARXIV_PREFIX_RE = re.compile(
@@ -107,14 +111,31 @@ def _repair(backend: SearchBackend, text: str) -> str:
             repaired.append(word)
             continue
         budget = 1 if len(word) <= 5 else 2
-        vocabulary = backend.vocabulary(
-            word[:2], range(len(word) - budget, len(word) + budget + (8 if last else 1))
-        )
+        lengths = range(len(word) - budget, len(word) + budget + (8 if last else 1))
+        vocabulary = [term for term in _vocabulary(backend, word[:2]) if len(term) in lengths]
         # A word still being typed is compared with the beginnings of indexed words.
         choices = {term[: len(word)] if last else term: term for term in vocabulary}
         best = process.extractOne(word, list(choices), scorer=Levenshtein.distance, score_cutoff=budget)
         repaired.append(best[0] if best else word)
     return " ".join(repaired)
+
+
+_vocabularies: dict[tuple[str, str], tuple[float, list[str]]] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def _vocabulary(backend: SearchBackend, first: str) -> list[str]:
+    """Indexed words starting with `first`, kept a few minutes: reading them is a scan of the index,
+    and a word that became known since only matters to spelling repairs a little later."""
+    key = (backend.name, first)
+    with _vocabularies_lock:
+        cached = _vocabularies.get(key)
+    if cached and time.monotonic() - cached[0] < VOCABULARY_TTL:
+        return cached[1]
+    words = backend.vocabulary(first, range(1, MAX_WORD))
+    with _vocabularies_lock:
+        _vocabularies[key] = (time.monotonic(), words)
+    return words
 
 
 def _authors(backend: SearchBackend, text: str) -> list[Suggestion]:
