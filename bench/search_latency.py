@@ -230,15 +230,6 @@ def bench_semantic(home: Path, ids: list[int], count: int) -> dict:
     }
 
 
-def bench_embedding() -> dict | None:
-    if not SHARED_SAMPLE.exists():
-        return None
-    from bench.embedding_speed import measure, read_papers
-
-    papers = read_papers(SHARED_SAMPLE)
-    return measure([f"{p['title']}. {p['abstract']}" for p in papers])
-
-
 def report(n: int, name: str, result: dict) -> None:
     (p50, p99), (b50, b99) = result["ours"], result["baseline"]
     extra = f"  recall@10 {result['recall']:.3f}  build {result['build']:.0f} s" if "recall" in result else ""
@@ -297,11 +288,12 @@ def main(argv: list[str] | None = None) -> None:
         if args.library is None:
             shutil.rmtree(base, ignore_errors=True)
     if not args.no_embedding:
-        result = bench_embedding()
-        if result is None:
-            print("embedding throughput: ../shared/data/daily-papers-sample.jsonl not found, skipped")
+        if SHARED_SAMPLE.exists():
+            subprocess.run(
+                [sys.executable, "-m", "bench.embedding_speed", "--path", str(SHARED_SAMPLE)], check=True
+            )
         else:
-            print(f"embedding throughput: {result}")
+            print("embedding throughput: ../shared/data/daily-papers-sample.jsonl not found, skipped")
 
 
 if __name__ == "__main__":

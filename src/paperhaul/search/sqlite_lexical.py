@@ -29,8 +29,8 @@ TOKENIZERS = {
 PREFIXES = {"search_titles": ", prefix='2 3'"}
 # At most this many matches are scored per query (see _ranked); fewer for the any-word fallback,
 # which matches far more papers and only fills a page that complete matches left short.
-RANK_CAP = 3_000
-LOOSE_RANK_CAP = 1_000
+RANK_CAP = 1_000
+LOOSE_RANK_CAP = 500
 # BM25 weights of the columns title, authors, abstract.
 WEIGHTS = (10.0, 4.0, 1.0)
 _AUTHORS = "(SELECT group_concat(value, ', ') FROM json_each({row}.authors))"
