@@ -69,9 +69,9 @@ class RelatedOut(Schema):
 @router.get("/search", response=SearchOut)
 def search(request: HttpRequest, params: Query[SearchParams]):
     """Lexical, semantic or hybrid search with the query language of `paperhaul search`."""
-    filters = Filters(
-        after=params.since,
-        before=params.until + dt.timedelta(days=1) if params.until else None,
+    filters = Filters.published(
+        params.since,
+        params.until,
         categories=tuple(params.category),
         source=params.source,
         has_code=params.has_code,

@@ -21,19 +21,25 @@ class Filters:
     categories: tuple[str, ...] = ()  # any of them
     source: str | None = None  # a SourceRecord.source, e.g. "arxiv-api" or "daily"
     has_code: bool = False
-    exclude_ids: tuple[int, ...] = ()
     nothing: bool = False  # the filters contradict each other: nothing can match
+
+    @classmethod
+    def published(
+        cls,
+        since: dt.date | None,
+        until: dt.date | None,
+        categories: tuple[str, ...] = (),
+        source: str | None = None,
+        has_code: bool = False,
+    ) -> Filters:
+        """Filters from an inclusive date range, as the CLI and the API take it."""
+        before = until + dt.timedelta(days=1) if until else None
+        return cls(since, before, categories, source, has_code)
 
     @property
     def active(self) -> bool:
         return bool(
-            self.after
-            or self.before
-            or self.categories
-            or self.source
-            or self.has_code
-            or self.exclude_ids
-            or self.nothing
+            self.after or self.before or self.categories or self.source or self.has_code or self.nothing
         )
 
     def narrowed(
@@ -81,7 +87,4 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
         params.append(filters.source)
     if filters.has_code:
         clauses.append("p.code_url <> ''")
-    if filters.exclude_ids:
-        clauses.append(f"p.id NOT IN ({', '.join(['%s'] * len(filters.exclude_ids))})")
-        params.extend(filters.exclude_ids)
     return (" AND ".join(clauses) or "1=1"), params

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from paperhaul.papers.models import Paper
 from paperhaul.search import pgvector, store
 from paperhaul.search.embeddings import Embedder, document_text, get_embedder
 from paperhaul.search.models import Embedding
@@ -98,8 +97,3 @@ def _embed_batch(embedder: Embedder, rows: list[tuple], stats: EmbedStats) -> No
         vectors = embedder.encode([texts[pid] for pid in todo])
         store.save(embedder.model_id, todo, [hashes[pid] for pid in todo], vectors)
         stats.embedded += len(todo)
-
-
-def embedded_share(model_id: str) -> tuple[int, int]:
-    """(papers with a current vector, papers in the library)."""
-    return store.stats(model_id)[0], Paper.objects.count()

@@ -18,6 +18,7 @@ from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.hybrid import fuse
 from paperhaul.search.query import ParsedQuery, parse_query
 from paperhaul.search.types import Scored
+from paperhaul.search.vectors import exact_nearest
 
 MODES = ("hybrid", "lexical", "semantic")
 SORTS = ("relevance", "newest")
@@ -192,10 +193,7 @@ def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]
     kept = _passing(candidates, filters)
     if filters.active and len(kept) < depth:
         ids, vectors = store.filtered_rows(embedder.model_id, filters, 200_000)
-        scores = vectors @ vector if len(ids) else []
-        kept = sorted(
-            (Scored(int(i), float(s)) for i, s in zip(ids, scores, strict=True)), key=lambda s: -s.score
-        )
+        kept = exact_nearest(ids, vectors, vector, len(ids))
     allowed = set(constrain(backend, [s.id for s in kept], parsed))
     return [s for s in kept if s.id in allowed][:depth]
 

@@ -122,7 +122,3 @@ def save(model_id: str, paper_ids_: Sequence[int], hashes: Sequence[str], vector
         )
         if connection.vendor == "postgresql" and pgvector.available():
             pgvector.save(model_id, paper_ids_, vectors)
-
-
-def count_all() -> int:
-    return Embedding.objects.count()

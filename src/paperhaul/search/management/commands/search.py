@@ -32,10 +32,9 @@ class Command(LibraryCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON document")
 
     def handle(self, *args, query: str, json: bool, **options) -> None:
-        until = options["until"]
-        filters = Filters(
-            after=options["since"],
-            before=until + dt.timedelta(days=1) if until else None,
+        filters = Filters.published(
+            options["since"],
+            options["until"],
             categories=tuple(options["category"]),
             source=options["source"],
             has_code=options["has_code"],
