@@ -10,3 +10,7 @@ os.environ.setdefault("PAPERHAUL_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("PAPERHAUL_EMBEDDING_RUNTIME", "torch")
 
 from paperhaul.settings import *  # noqa: F403
+
+# The client tests render pages without running collectstatic (`paperhaul serve` runs it for real).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True

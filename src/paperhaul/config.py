@@ -101,6 +101,48 @@ SETTINGS: dict[str, Setting] = {
             "1000",
             "Longest search query in characters; longer ones get a clear error.",
         ),
+        Setting(
+            "PAPERHAUL_HTTPS",
+            "0",
+            "1 when served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure cookies, HSTS.",
+        ),
+        Setting(
+            "PAPERHAUL_CSRF_TRUSTED_ORIGINS",
+            "",
+            "Comma-separated origins (https://papers.example.org) allowed to post forms via a proxy.",
+        ),
+        Setting(
+            "PAPERHAUL_CACHE_URL",
+            "",
+            "redis://host:6379/0 for a Redis cache; empty means files under PAPERHAUL_HOME/cache "
+            "(shared by the server's processes; rate limits are counted there).",
+        ),
+        Setting("PAPERHAUL_SMTP_HOST", "", "SMTP server for e-mail; empty prints e-mails on the console."),
+        Setting("PAPERHAUL_SMTP_PORT", "25", "SMTP port."),
+        Setting("PAPERHAUL_SMTP_USER", "", "SMTP user name, when the server needs one."),
+        Setting("PAPERHAUL_SMTP_PASSWORD", "", "SMTP password."),
+        Setting("PAPERHAUL_SMTP_STARTTLS", "0", "1 upgrades the SMTP connection with STARTTLS."),
+        Setting("PAPERHAUL_EMAIL_FROM", "paperhaul <noreply@localhost>", "Sender of paperhaul's e-mails."),
+        Setting(
+            "PAPERHAUL_SUBMISSION_WINDOW_DAYS",
+            "14",
+            "Papers first published more than this many days ago cannot be submitted to a daily list.",
+        ),
+        Setting("PAPERHAUL_RATE_VOTES", "120/h", "Upvotes and saves per user (or address) and period."),
+        Setting("PAPERHAUL_RATE_COMMENTS", "30/h", "Comments and edits per user and period."),
+        Setting("PAPERHAUL_RATE_SUBMISSIONS", "20/h", "Submissions to the daily list per user and period."),
+        Setting("PAPERHAUL_RATE_SIGNUPS", "5/h", "Accounts created per client address and period."),
+        Setting("PAPERHAUL_RATE_LOGINS", "10/15m", "Log-in attempts per client address and period."),
+        Setting(
+            "PAPERHAUL_MAX_REQUEST_BYTES",
+            "1048576",
+            "Largest request body accepted (413 beyond), file uploads aside.",
+        ),
+        Setting(
+            "PAPERHAUL_MAX_UPLOAD_BYTES",
+            "268435456",
+            "Largest file staff can upload to import from the web page (413 beyond).",
+        ),
     ]
 }
 

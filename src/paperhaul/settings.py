@@ -64,10 +64,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "paperhaul.papers",
     "paperhaul.search",
+    "paperhaul.accounts",
+    "paperhaul.community",
+    "paperhaul.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "paperhaul.web.middleware.RequestSizeLimitMiddleware",
+    "paperhaul.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "paperhaul.web.middleware.RateLimitMiddleware",
 ]
+CSRF_FAILURE_VIEW = "paperhaul.web.views.errors.csrf_failure"
 
 ROOT_URLCONF = "paperhaul.urls"
 WSGI_APPLICATION = "paperhaul.wsgi.application"
@@ -90,15 +97,87 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "paperhaul.web.context.site",
             ],
         },
     },
 ]
 
 DATABASES = {"default": _database()}
+
+
+def _cache() -> dict:
+    url = config.get("PAPERHAUL_CACHE_URL")
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": HOME / "cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+
+
+CACHES = {"default": _cache()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Accounts: argon2 first (new and re-hashed passwords), Django's others to read older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# E-mail: printed on the console unless an SMTP server is configured.
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = config.get("PAPERHAUL_EMAIL_FROM")
+if config.get("PAPERHAUL_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = config.get("PAPERHAUL_SMTP_HOST")
+    EMAIL_PORT = config.get_int("PAPERHAUL_SMTP_PORT")
+    EMAIL_HOST_USER = config.get("PAPERHAUL_SMTP_USER")
+    EMAIL_HOST_PASSWORD = config.get("PAPERHAUL_SMTP_PASSWORD")
+    EMAIL_USE_TLS = config.get_bool("PAPERHAUL_SMTP_STARTTLS")
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Safety: small request bodies, CSRF on every form, cookies and HSTS for HTTPS deployments.
+PAPERHAUL_MAX_REQUEST_BYTES = config.get_int("PAPERHAUL_MAX_REQUEST_BYTES")
+PAPERHAUL_MAX_UPLOAD_BYTES = config.get_int("PAPERHAUL_MAX_UPLOAD_BYTES")
+DATA_UPLOAD_MAX_MEMORY_SIZE = PAPERHAUL_MAX_REQUEST_BYTES
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in config.get("PAPERHAUL_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if config.get_bool("PAPERHAUL_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+
+# Rate limits (paperhaul.community.limits), counted by django-ratelimit in the default cache. The
+# file cache's increments are not atomic: simultaneous requests of one client to different server
+# processes may each count once for two; a public site sets PAPERHAUL_CACHE_URL to Redis for exact
+# counts (docs/deployment.md).
+RATELIMIT_USE_CACHE = "default"
+PAPERHAUL_RATE_VOTES = config.get("PAPERHAUL_RATE_VOTES")
+PAPERHAUL_RATE_COMMENTS = config.get("PAPERHAUL_RATE_COMMENTS")
+PAPERHAUL_RATE_SUBMISSIONS = config.get("PAPERHAUL_RATE_SUBMISSIONS")
+PAPERHAUL_RATE_SIGNUPS = config.get("PAPERHAUL_RATE_SIGNUPS")
+PAPERHAUL_RATE_LOGINS = config.get("PAPERHAUL_RATE_LOGINS")
+PAPERHAUL_SUBMISSION_WINDOW_DAYS = config.get_int("PAPERHAUL_SUBMISSION_WINDOW_DAYS")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

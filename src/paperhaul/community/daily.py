@@ -1,0 +1,94 @@
+"""The daily list: the papers first published on a day plus those readers submitted to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from paperhaul.community.models import Submission
+from paperhaul.errors import InputError
+from paperhaul.papers.fetching import fetch_record
+from paperhaul.papers.lookup import find_paper
+from paperhaul.papers.models import Paper
+from paperhaul.papers.upsert import Library
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def with_activity(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """Annotate ``upvote_count`` and ``comment_count`` from the kept counters (0 when none)."""
+    return papers.annotate(
+        upvote_count=Coalesce("activity__upvotes", 0), comment_count=Coalesce("activity__comments", 0)
+    )
+
+
+def papers_of_day(day: dt.date) -> QuerySet[Paper]:
+    """The day's papers, most upvoted first, then newest."""
+    submitted = list(Submission.objects.filter(day=day).values_list("paper_id", flat=True))
+    published = list(Paper.objects.filter(published=day).values_list("id", flat=True))
+    papers = Paper.objects.filter(id__in=set(submitted) | set(published))
+    return with_activity(papers).order_by("-upvote_count", "-id")
+
+
+def latest_day(until: dt.date | None = None) -> dt.date | None:
+    """The latest day, not after ``until`` (today), that has papers; None for an empty library."""
+    until = until or today()
+    days = [
+        Paper.objects.filter(published__lte=until).aggregate(d=Max("published"))["d"],
+        Submission.objects.filter(day__lte=until).aggregate(d=Max("day"))["d"],
+    ]
+    return max((d for d in days if d), default=None)
+
+
+def neighbour_days(day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The nearest days before and after ``day`` that have papers (never after today)."""
+    before = [
+        Paper.objects.filter(published__lt=day).aggregate(d=Max("published"))["d"],
+        Submission.objects.filter(day__lt=day).aggregate(d=Max("day"))["d"],
+    ]
+    after = [
+        Paper.objects.filter(published__gt=day, published__lte=today()).aggregate(d=Min("published"))["d"],
+        Submission.objects.filter(day__gt=day, day__lte=today()).aggregate(d=Min("day"))["d"],
+    ]
+    return max((d for d in before if d), default=None), min((d for d in after if d), default=None)
+
+
+def submission_window() -> int:
+    return settings.PAPERHAUL_SUBMISSION_WINDOW_DAYS
+
+
+def submit(user: AbstractBaseUser, target: str, day: dt.date | None = None) -> Submission:
+    """Put the paper named by ``target`` (an arXiv id or any URL) on the list of ``day`` (today).
+
+    A paper not yet in the library is fetched from its source first. Papers first published more
+    than PAPERHAUL_SUBMISSION_WINDOW_DAYS before the day are refused, as are papers already on it.
+    Source errors (unreachable, rejected) reach the caller as they are, to be shown to the user.
+    """
+    day = day or today()
+    target = (target or "").strip()
+    if not target:
+        raise InputError("paste an arXiv id or the URL of a paper")
+    paper = find_paper(target)
+    if paper is None:
+        paper, _ = Library().upsert_one(fetch_record(target))
+    window = submission_window()
+    if paper.published and paper.published < day - dt.timedelta(days=window):
+        raise InputError(
+            f"“{paper.title}” was first published on {paper.published:%Y-%m-%d}, more than {window} days "
+            "ago: only recent papers can be submitted to the daily list"
+        )
+    if paper.published == day:
+        raise InputError(f"“{paper.title}” is already on the list of {day:%Y-%m-%d}")
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(day=day, paper=paper, submitted_by=user)
+    except IntegrityError:
+        raise InputError(f"“{paper.title}” is already on the list of {day:%Y-%m-%d}") from None

@@ -1,0 +1,104 @@
+"""What readers add to the library: upvotes, saved papers, comments and submissions to a day's list."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from paperhaul.papers.models import Paper
+
+
+class Vote(models.Model):
+    """One upvote of one user on one paper (pressing the button again takes it back)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="uniq_vote")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▲ {self.paper_id}"
+
+
+class SavedPaper(models.Model):
+    """A paper a user keeps in their own reading list (private to them)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="uniq_saved_paper")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.paper_id}"
+
+
+class Comment(models.Model):
+    """A comment on a paper in Markdown; ``body_html`` is its sanitised rendering, made on save.
+
+    A deleted comment keeps its row (without its text) so that the replies under it keep their place;
+    a hidden one is taken out of view by a moderator and stays visible to moderators.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="discussion")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["paper", "created_at"], name="comment_paper_idx")]
+        permissions = [("moderate_comment", "Can hide and show any comment")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.paper_id}"
+
+    @property
+    def visible(self) -> bool:
+        return self.deleted_at is None and self.hidden_at is None
+
+
+class Submission(models.Model):
+    """A paper a reader put on the list of a day (papers first published that day are on it anyway)."""
+
+    day = models.DateField(db_index=True)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="submissions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "paper"], name="uniq_submission")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} on {self.day}"
+
+
+class PaperActivity(models.Model):
+    """Counters kept with every vote and comment, so lists sort by upvotes without counting rows."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="activity")
+    upvotes = models.PositiveIntegerField(default=0, db_index=True)
+    comments = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(null=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "paper activity"
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}: {self.upvotes} upvotes, {self.comments} comments"

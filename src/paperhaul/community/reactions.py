@@ -1,0 +1,84 @@
+"""Upvotes and saved papers: toggles that keep the paper's counters in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from paperhaul.community.models import PaperActivity, SavedPaper, Vote
+from paperhaul.papers.models import Paper
+
+
+@dataclass(frozen=True)
+class VoteState:
+    voted: bool
+    upvotes: int
+
+
+def upvote_count(paper: Paper) -> int:
+    return PaperActivity.objects.filter(paper=paper).values_list("upvotes", flat=True).first() or 0
+
+
+def set_upvote(user: AbstractBaseUser, paper: Paper, voted: bool) -> VoteState:
+    """Make the user's upvote on the paper present or absent; doing it twice changes nothing."""
+    with transaction.atomic():
+        if voted:
+            try:
+                with transaction.atomic():
+                    Vote.objects.create(user=user, paper=paper)
+                changed = 1
+            except IntegrityError:
+                changed = 0
+        else:
+            changed = -Vote.objects.filter(user=user, paper=paper).delete()[0]
+        if changed:
+            bump(paper, upvotes=changed)
+    return VoteState(voted=voted, upvotes=upvote_count(paper))
+
+
+def toggle_upvote(user: AbstractBaseUser, paper: Paper) -> VoteState:
+    return set_upvote(user, paper, not has_upvoted(user, paper))
+
+
+def has_upvoted(user: AbstractBaseUser, paper: Paper) -> bool:
+    return user.is_authenticated and Vote.objects.filter(user=user, paper=paper).exists()
+
+
+def set_saved(user: AbstractBaseUser, paper: Paper, saved: bool) -> bool:
+    if saved:
+        SavedPaper.objects.get_or_create(user=user, paper=paper)
+    else:
+        SavedPaper.objects.filter(user=user, paper=paper).delete()
+    return saved
+
+
+def toggle_saved(user: AbstractBaseUser, paper: Paper) -> bool:
+    return set_saved(user, paper, not has_saved(user, paper))
+
+
+def has_saved(user: AbstractBaseUser, paper: Paper) -> bool:
+    return user.is_authenticated and SavedPaper.objects.filter(user=user, paper=paper).exists()
+
+
+def bump(paper: Paper, *, upvotes: int = 0, comments: int = 0) -> None:
+    """Move the paper's counters by the given amounts (inside the caller's transaction)."""
+    now = timezone.now()
+    activity, created = PaperActivity.objects.get_or_create(
+        paper=paper,
+        defaults={"upvotes": max(upvotes, 0), "comments": max(comments, 0), "last_activity_at": now},
+    )
+    if not created:
+        PaperActivity.objects.filter(pk=activity.pk).update(
+            upvotes=F("upvotes") + upvotes, comments=F("comments") + comments, last_activity_at=now
+        )
+
+
+def upvoted_among(user: AbstractBaseUser, paper_ids: list[int]) -> set[int]:
+    """Which of these papers the user upvoted (to show the button pressed on a list)."""
+    if not user.is_authenticated or not paper_ids:
+        return set()
+    return set(Vote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True))

@@ -1,0 +1,24 @@
+"""Addresses of the pages of papers and authors, made in one place."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.urls import reverse
+
+from paperhaul.papers.models import Paper
+
+
+def paper_ref(key: str) -> str:
+    """What follows /papers/ for a key: the bare arXiv id for arXiv papers, else the whole key."""
+    kind, _, rest = key.partition(":")
+    return rest if kind == "arxiv" else key
+
+
+def paper_path(paper: Paper | str) -> str:
+    key = paper if isinstance(paper, str) else paper.key
+    return "/papers/" + quote(paper_ref(key), safe="/:@")
+
+
+def author_path(name: str) -> str:
+    return reverse("author", args=[name])

@@ -1,0 +1,1 @@
+// enhance (being written)

@@ -1,0 +1,1 @@
+// typeahead (being written)

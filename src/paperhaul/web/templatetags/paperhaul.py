@@ -1,0 +1,29 @@
+"""Template helpers: links to papers and authors, and page links that keep the other parameters."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+
+from paperhaul.web import links
+
+register = template.Library()
+
+
+@register.filter
+def paper_url(paper) -> str:
+    return links.paper_path(paper)
+
+
+@register.filter
+def author_url(name: str) -> str:
+    return links.author_path(name)
+
+
+@register.simple_tag(takes_context=True)
+def with_page(context, number: int) -> str:
+    """The current address with ``page`` set to ``number`` (other parameters kept)."""
+    request: HttpRequest = context["request"]
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()

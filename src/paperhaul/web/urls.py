@@ -1,0 +1,76 @@
+"""The pages. Every state change is a POST with a CSRF token; GET never changes anything."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from paperhaul.web.views import accounts, feed, library, papers, people, search
+
+
+class DayConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return value if isinstance(value, str) else value.isoformat()
+
+
+register_converter(DayConverter, "day")
+
+urlpatterns = [
+    path("", feed.home, name="home"),
+    path("day/<day:day>/", feed.day, name="day"),
+    path("trending/", feed.trending, name="trending"),
+    path("new/", feed.new, name="new"),
+    path("c/<str:category>/", feed.category, name="category"),
+    path("submit/", feed.submit, name="submit"),
+    path("search/", search.search, name="search"),
+    path("papers/<path:ref>", papers.paper, name="paper"),
+    path("p/<int:pk>/vote/", papers.vote, name="vote"),
+    path("p/<int:pk>/save/", papers.save, name="save"),
+    path("p/<int:pk>/comments/", papers.comment, name="comment"),
+    path("comments/<int:pk>/edit/", papers.edit_comment, name="edit_comment"),
+    path("comments/<int:pk>/delete/", papers.delete_comment, name="delete_comment"),
+    path("comments/<int:pk>/hide/", papers.hide_comment, name="hide_comment"),
+    path("authors/<path:name>", people.author, name="author"),
+    path("u/<str:username>/", people.profile, name="profile"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.login, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", accounts.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.revoke_token, name="revoke_token"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("library/", library.overview, name="library"),
+    path("library/sync/", library.sync, name="library_sync"),
+    path("library/import/", library.import_file, name="library_import"),
+    path("library/add/", library.add, name="library_add"),
+    path("library/jobs/<int:pk>/", library.job, name="job"),
+]

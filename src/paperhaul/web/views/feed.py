@@ -1,0 +1,121 @@
+"""The reading lists: the daily list (home), trending, new and per-category pages, and submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from paperhaul.community import daily, limits
+from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.trending import trending_scores
+from paperhaul.errors import PaperhaulError
+from paperhaul.papers.models import Category, Job, Paper
+from paperhaul.web.pages import Page, page_number, window
+
+TRENDING_CACHE_SECONDS = 60
+
+
+def _list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
+    ids = [p.pk for p in page.items]
+    return render(request, template, {"page": page, "voted": upvoted_among(request.user, ids), **context})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Today's list, or the latest day that has papers; a welcome with first steps when empty."""
+    picked = request.GET.get("date")
+    if picked:
+        try:
+            return redirect("day", day=dt.date.fromisoformat(picked))
+        except ValueError:
+            messages.error(request, f"“{picked[:40]}” is not a date (YYYY-MM-DD)")
+    latest = daily.latest_day()
+    if latest is None:
+        return _welcome(request)
+    return _day_page(request, latest)
+
+
+def day(request: HttpRequest, day: str) -> HttpResponse:
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("no such day") from None
+    return _day_page(request, date)
+
+
+def _day_page(request: HttpRequest, date: dt.date) -> HttpResponse:
+    page = window(daily.papers_of_day(date), page_number(request.GET))
+    previous_day, next_day = daily.neighbour_days(date)
+    return _list_page(
+        request,
+        "feed/daily.html",
+        page,
+        day=date,
+        today=daily.today(),
+        previous_day=previous_day,
+        next_day=next_day,
+        window_days=daily.submission_window(),
+    )
+
+
+def _welcome(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "feed/welcome.html",
+        {
+            "has_users": get_user_model().objects.exists(),
+            "jobs": Job.objects.all()[:5],
+        },
+    )
+
+
+def trending(request: HttpRequest) -> HttpResponse:
+    scores = cache.get("paperhaul:trending")
+    if scores is None:
+        scores = trending_scores()[:1000]
+        cache.set("paperhaul:trending", scores, TRENDING_CACHE_SECONDS)
+    page = window(scores, page_number(request.GET))
+    papers = daily.with_activity(Paper.objects.filter(id__in=[pk for pk, _ in page.items])).in_bulk()
+    ranked = [papers[pk] for pk, _ in page.items if pk in papers]
+    page = Page(ranked, page.number, page.has_next, page.per_page)
+    return _list_page(request, "feed/trending.html", page)
+
+
+def _newest(papers):
+    return daily.with_activity(papers).order_by(F("published").desc(nulls_last=True), "-id")
+
+
+def new(request: HttpRequest) -> HttpResponse:
+    page = window(_newest(Paper.objects.all()), page_number(request.GET))
+    return _list_page(request, "feed/new.html", page)
+
+
+def category(request: HttpRequest, category: str) -> HttpResponse:
+    found = get_object_or_404(Category, name=category)
+    page = window(_newest(Paper.objects.filter(categories=found)), page_number(request.GET))
+    return _list_page(request, "feed/category.html", page, category=found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    """Put a paper on today's list by its arXiv id or any URL (fetched when not in the library)."""
+    context = {"window_days": daily.submission_window(), "target": ""}
+    if request.method == "POST":
+        limits.enforce(request, "submit")
+        context["target"] = request.POST.get("target", "")[:2000]
+        try:
+            submission = daily.submit(request.user, context["target"])
+        except PaperhaulError as exc:
+            context["error"] = str(exc)
+            return render(request, "feed/submit.html", context, status=400)
+        messages.success(request, f"“{submission.paper.title}” is on today's list.")
+        return redirect("day", day=submission.day)
+    return render(request, "feed/submit.html", context)
