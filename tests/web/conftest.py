@@ -16,8 +16,16 @@ from paperhaul.papers.upsert import Library
 PASSWORD = "correct horse battery staple"
 
 
-def record(key: str, title: str, *, days_ago: int = 0, abstract: str = "", authors=("Ada Lovelace",),
-           categories=("cs.CL",), code_url: str = "") -> PaperRecord:
+def record(
+    key: str,
+    title: str,
+    *,
+    days_ago: int = 0,
+    abstract: str = "",
+    authors=("Ada Lovelace",),
+    categories=("cs.CL",),
+    code_url: str = "",
+) -> PaperRecord:
     published = timezone.localdate() - dt.timedelta(days=days_ago)
     return PaperRecord(
         key=key,
@@ -47,9 +55,13 @@ def papers(db):
     """Five papers: three today, one two days ago, one a month ago."""
     library = Library()
     records = [
-        record("arxiv:2401.00001", "Direct Preference Optimization for Diffusion Models",
-               authors=("Bram Wallace", "Meihua Dang"), categories=("cs.CV", "cs.LG"),
-               code_url="https://github.com/example/diffusion-dpo"),
+        record(
+            "arxiv:2401.00001",
+            "Direct Preference Optimization for Diffusion Models",
+            authors=("Bram Wallace", "Meihua Dang"),
+            categories=("cs.CV", "cs.LG"),
+            code_url="https://github.com/example/diffusion-dpo",
+        ),
         record("arxiv:2401.00002", "Sparse Attention for Long Documents", authors=("Iz Beltagy",)),
         record("arxiv:2401.00003", "Speech Recognition with Tiny Transformers", categories=("eess.AS",)),
         record("arxiv:2401.00004", "Reward Models Are Not Enough", days_ago=2, categories=("cs.LG",)),

@@ -35,6 +35,7 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         """A new token for ``user``: the saved row and the token text (never stored)."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, name=name.strip()[:100] or "token", digest=digest(token),
-                                 prefix=token[:10])
+        row = cls.objects.create(
+            user=user, name=name.strip()[:100] or "token", digest=digest(token), prefix=token[:10]
+        )
         return row, token

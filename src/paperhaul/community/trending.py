@@ -1,6 +1,6 @@
 """Trending: papers ranked by recent upvotes and comments, each counted less as it ages.
 
-    score = Σ over upvotes 2^(−age / HALF_LIFE) + COMMENT_WEIGHT × Σ over comments 2^(−age / HALF_LIFE)
+    score = Σ over upvotes 2^(-age / HALF_LIFE) + COMMENT_WEIGHT * Σ over comments 2^(-age / HALF_LIFE)
 
 An upvote from a day and a half ago counts half as much as one from now; activity older than
 WINDOW is left out (it would count less than 0.1%). docs/community.md states the same formula.

@@ -18,7 +18,10 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message or MESSAGES[status]}, status=status)
     return render(
-        request, "errors/error.html", {"status": status, "message": message or MESSAGES[status]}, status=status
+        request,
+        "errors/error.html",
+        {"status": status, "message": message or MESSAGES[status]},
+        status=status,
     )
 
 
