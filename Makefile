@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://root@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-sqlite test-postgres lint install clean
 
@@ -16,21 +18,26 @@ $(BIN)/paperhaul: pyproject.toml
 
 install: $(BIN)/paperhaul
 
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 run: install
 	$(BIN)/paperhaul serve
 
 # The whole suite on SQLite, then on a throw-away PostgreSQL 16 with pgvector (pgserver, started
 # and deleted by tests.pgserver_run), then the search tests on PG_URL (a server without pgvector:
 # the vector-file fallback), then the linter.
-test: install
-	$(BIN)/python -m pytest -n 2
+test: install $(CHROMIUM)
+	PAPERHAUL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2
 	$(BIN)/python -m tests.pgserver_run -- $(BIN)/python -m pytest -n 2
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 tests/search
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-test-sqlite: install
-	$(BIN)/python -m pytest -n 2
+test-sqlite: install $(CHROMIUM)
+	PAPERHAUL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2
 
 test-postgres: install
 	$(BIN)/python -m tests.pgserver_run -- $(BIN)/python -m pytest -n 2

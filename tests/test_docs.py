@@ -41,3 +41,17 @@ def test_the_documented_fusion_constants_are_the_code_s():
     share = hybrid.LEXICAL_SHARE
     documented = f"`{share:g} x lexical + {1 - share:g} x semantic`"
     assert documented in text
+
+
+def test_the_documented_trending_formula_is_the_code_s():
+    from paperhaul.community import trending
+
+    text = (ROOT / "docs" / "web.md").read_text()
+    half_life = f"{trending.HALF_LIFE.total_seconds() / 3600:g}"
+    times = "\N{MULTIPLICATION SIGN}"
+    formula = (
+        f"score = Σ over upvotes 2^(-age / {half_life} h) + {trending.COMMENT_WEIGHT:g} {times} "
+        f"Σ over comments 2^(-age / {half_life} h)"
+    )
+    assert formula in text
+    assert f"the last {trending.WINDOW.days} days" in text

@@ -5,27 +5,30 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from paperhaul.errors import InputError
 from paperhaul.papers.lookup import find_paper
 from paperhaul.search import service, typeahead
-from paperhaul.search.filters import Filters
+from paperhaul.search.params import search_request
+from paperhaul.web import links
 
 router = Router(tags=["search"])
 
 
 class SearchParams(Schema):
+    """The parameters as documented; search_request() reads them (the web page reads the same)."""
+
     q: str = ""
-    mode: str = "hybrid"
+    mode: str = Field("hybrid", description="hybrid, lexical or semantic")
     limit: int = 20
     offset: int = 0
-    sort: str = "relevance"
-    category: list[str] = []
-    since: dt.date | None = None
-    until: dt.date | None = None
-    source: str | None = None
+    sort: str = Field("relevance", description="relevance, newest or upvoted")
+    category: list[str] = Field([], description="any of these arXiv categories")
+    since: str | None = Field(None, description="published on or after (YYYY-MM-DD)")
+    until: str | None = Field(None, description="published on or before (YYYY-MM-DD)")
+    source: str | None = Field(None, description="only papers seen in this source (arxiv-api, daily...)")
     has_code: bool = False
 
 
@@ -55,6 +58,7 @@ class SuggestionOut(Schema):
     key: str
     url: str
     detail: str
+    page: str = Field(description="this site's page of the paper or the author")
 
 
 class TypeaheadOut(Schema):
@@ -69,28 +73,21 @@ class RelatedOut(Schema):
 @router.get("/search", response=SearchOut)
 def search(request: HttpRequest, params: Query[SearchParams]):
     """Lexical, semantic or hybrid search with the query language of `paperhaul search`."""
-    filters = Filters.published(
-        params.since,
-        params.until,
-        categories=tuple(params.category),
-        source=params.source,
-        has_code=params.has_code,
-    )
-    request_ = service.SearchRequest(
-        q=params.q,
-        mode=params.mode,
-        limit=params.limit,
-        offset=params.offset,
-        filters=filters,
-        sort=params.sort,
-    )
-    return service.search(request_).as_json()
+    wanted = search_request(request.GET, limit=params.limit, offset=params.offset)
+    return service.search(wanted).as_json()
 
 
 @router.get("/typeahead", response=TypeaheadOut)
 def suggest(request: HttpRequest, q: str = ""):
     """Up to 8 titles, arXiv ids and authors for what has been typed so far."""
-    return {"suggestions": [s.as_json() for s in typeahead.suggest(q)]}
+    return {"suggestions": [{**s.as_json(), "page": _page(s)} for s in typeahead.suggest(q)]}
+
+
+def _page(suggestion: typeahead.Suggestion) -> str:
+    """Where the header's box takes a reader: `url` is the paper's own address (arXiv...)."""
+    if suggestion.kind == "author":
+        return links.author_path(suggestion.key)
+    return links.paper_path(suggestion.key)
 
 
 @router.get("/related", response=RelatedOut)

@@ -48,11 +48,16 @@ def add_comment(user: AbstractBaseUser, paper: Paper, body: str, parent: Comment
     return comment
 
 
-def edit_comment(user: AbstractBaseUser, comment: Comment, body: str) -> Comment:
+def check_editable(user: AbstractBaseUser, comment: Comment) -> None:
+    """Raise unless the user may edit the comment: their own, neither deleted nor hidden."""
     if comment.author_id != user.pk:
         raise PermissionDenied("only its author can edit a comment")
     if not comment.visible:
         raise InputError("a deleted or hidden comment cannot be edited")
+
+
+def edit_comment(user: AbstractBaseUser, comment: Comment, body: str) -> Comment:
+    check_editable(user, comment)
     comment.body = _clean_body(body)
     comment.body_html = markdown.render(comment.body)
     comment.edited_at = timezone.now()

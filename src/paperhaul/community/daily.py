@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import F, Max, Min, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +28,11 @@ def with_activity(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     return papers.annotate(
         upvote_count=Coalesce("activity__upvotes", 0), comment_count=Coalesce("activity__comments", 0)
     )
+
+
+def newest(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """Newest first by first-version date, undated papers last, with their counters."""
+    return with_activity(papers).order_by(F("published").desc(nulls_last=True), "-id")
 
 
 def papers_of_day(day: dt.date) -> QuerySet[Paper]:

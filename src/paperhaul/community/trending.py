@@ -11,13 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.utils import timezone
 
+from paperhaul.community.daily import with_activity
 from paperhaul.community.models import Comment, Vote
+from paperhaul.papers.models import Paper
+from paperhaul.web.pages import Page, window
 
 HALF_LIFE = dt.timedelta(hours=36)
 COMMENT_WEIGHT = 2.0
 WINDOW = dt.timedelta(days=14)
+DEPTH = 1000  # papers ranked; deeper pages of trending are not worth a reader's time
+CACHE_SECONDS = 60
+CACHE_KEY = "paperhaul:trending"
 
 
 def decay(age: dt.timedelta) -> float:
@@ -44,3 +51,24 @@ def trending_scores(now: dt.datetime | None = None) -> list[tuple[int, float]]:
             scores[paper_id] += weight * decay(now - created_at)
             latest[paper_id] = max(latest.get(paper_id, created_at), created_at)
     return sorted(scores.items(), key=lambda item: (-item[1], -latest[item[0]].timestamp()))
+
+
+def cached_scores() -> list[tuple[int, float]]:
+    """The top DEPTH of trending_scores(), recomputed at most once a minute for all server processes."""
+    scores = cache.get(CACHE_KEY)
+    if scores is None:
+        scores = trending_scores()[:DEPTH]
+        cache.set(CACHE_KEY, scores, CACHE_SECONDS)
+    return scores
+
+
+def trending_page(number: int, per_page: int) -> Page:
+    """One page of trending papers (with their counters), each with its ``trending_score``."""
+    scored = window(cached_scores(), number, per_page)
+    found = with_activity(Paper.objects.filter(id__in=[pk for pk, _ in scored.items])).in_bulk()
+    papers = []
+    for pk, score in scored.items:
+        if pk in found:
+            found[pk].trending_score = score
+            papers.append(found[pk])
+    return Page(papers, scored.number, scored.has_next, scored.per_page)

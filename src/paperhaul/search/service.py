@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from paperhaul.community.models import PaperActivity
 from paperhaul.errors import InputError
 from paperhaul.papers.ids import normalise_title
 from paperhaul.papers.models import Identifier, Paper
@@ -21,7 +22,8 @@ from paperhaul.search.types import Scored
 from paperhaul.search.vectors import exact_nearest
 
 MODES = ("hybrid", "lexical", "semantic")
-SORTS = ("relevance", "newest")
+# "upvoted": the most upvoted among the relevant results first (see _by_upvotes).
+SORTS = ("relevance", "newest", "upvoted")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # Each ranking hybrid fuses is at least this deep, so a paper found by one mode only still counts.
@@ -98,22 +100,28 @@ def search(request: SearchRequest) -> SearchResults:
             request.q, request.mode, [], request.offset, False, "type something to search for"
         )
     want = request.offset + request.limit + 1
+    upvoted = request.sort == "upvoted"
+    # Re-sorting by upvotes needs the relevance ranking to the end of the block the page is in.
+    depth = -(-want // FUSION_DEPTH) * FUSION_DEPTH if upvoted else max(want, FUSION_DEPTH)
     mode, notice = request.mode, ""
     if mode != "lexical" and parsed.has_positive_text:
         try:
-            semantic = _semantic(parsed, filters, max(want, FUSION_DEPTH) if mode == "hybrid" else want)
+            semantic = _semantic(parsed, filters, depth if mode == "hybrid" or upvoted else want)
         except EmbeddingError as exc:
             mode, notice, semantic = "lexical", f"{exc}; showing lexical results", []
     else:
         mode, semantic = "lexical", []
     newest = request.sort == "newest"
-    if mode == "lexical":
+    if mode == "lexical" and not upvoted:
         window = _lexical(parsed, filters, request.limit + 1, request.offset, newest)
     else:
-        if mode == "hybrid":
-            semantic = fuse(_lexical(parsed, filters, max(want, FUSION_DEPTH), 0, False), semantic)
-        ranked = _by_date(semantic) if newest else semantic
-        window = ranked[request.offset : want]
+        if mode == "lexical":
+            ranked = _lexical(parsed, filters, depth, 0, False)
+        elif mode == "hybrid":
+            ranked = fuse(_lexical(parsed, filters, depth, 0, False), semantic)
+        else:
+            ranked = semantic
+        window = _sorted(ranked, request.sort)[request.offset : want]
     papers = _papers([s.id for s in window])
     hits = [_hit(papers[s.id], s.score) for s in window if s.id in papers]
     return SearchResults(
@@ -213,9 +221,31 @@ def _passing(candidates: list[Scored], filters: Filters) -> list[Scored]:
     return [s for s in candidates if s.id in alive]
 
 
+def _sorted(ranked: list[Scored], sort: str) -> list[Scored]:
+    if sort == "newest":
+        return _by_date(ranked)
+    if sort == "upvoted":
+        return _by_upvotes(ranked)
+    return ranked
+
+
 def _by_date(ranked: list[Scored]) -> list[Scored]:
     dates = dict(Paper.objects.filter(pk__in=[s.id for s in ranked]).values_list("pk", "published"))
     return sorted(ranked, key=lambda s: (dates.get(s.id) or dt.date.min, s.id), reverse=True)
+
+
+def _by_upvotes(ranked: list[Scored]) -> list[Scored]:
+    """Most upvoted first within each block of FUSION_DEPTH relevance ranks, relevance breaking ties.
+
+    "Most upvoted among the relevant": sorting a whole ranking by votes would put a popular paper
+    that barely matches above every good answer. Blocks keep pages consistent: a page never
+    re-sorts the ranks an earlier page already showed.
+    """
+    votes = dict(
+        PaperActivity.objects.filter(paper_id__in=[s.id for s in ranked]).values_list("paper_id", "upvotes")
+    )
+    order = sorted(range(len(ranked)), key=lambda i: (i // FUSION_DEPTH, -votes.get(ranked[i].id, 0), i))
+    return [ranked[i] for i in order]
 
 
 def _jump(request: SearchRequest, key: str) -> SearchResults:

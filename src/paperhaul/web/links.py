@@ -22,3 +22,8 @@ def paper_path(paper: Paper | str) -> str:
 
 def author_path(name: str) -> str:
     return reverse("author", args=[name])
+
+
+def is_web_address(url: str) -> bool:
+    """Only http(s) links reach a page: an imported ``javascript:`` address stays text."""
+    return url.startswith(("https://", "http://"))

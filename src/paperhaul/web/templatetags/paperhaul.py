@@ -20,6 +20,12 @@ def author_url(name: str) -> str:
     return links.author_path(name)
 
 
+@register.filter
+def web_url(url: str) -> str:
+    """The address when it is an http(s) one, else '' (so ``{% if x|web_url %}`` guards a link)."""
+    return url if links.is_web_address(url or "") else ""
+
+
 @register.simple_tag(takes_context=True)
 def with_page(context, number: int) -> str:
     """The current address with ``page`` set to ``number`` (other parameters kept)."""

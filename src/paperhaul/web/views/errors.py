@@ -14,9 +14,12 @@ MESSAGES = {
 }
 
 
+API_MESSAGES = {**MESSAGES, 404: "no such API endpoint"}
+
+
 def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message or MESSAGES[status]}, status=status)
+        return JsonResponse({"detail": message or API_MESSAGES[status]}, status=status)
     return render(
         request,
         "errors/error.html",
@@ -42,6 +45,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database here: the error may come from them.
     from django.template.loader import get_template
 
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": MESSAGES[500]}, status=500)
     html = get_template("errors/500.html").render({"message": MESSAGES[500]})
     return HttpResponse(html, status=500)
 

@@ -7,20 +7,16 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from paperhaul.community import daily, limits
 from paperhaul.community.reactions import upvoted_among
-from paperhaul.community.trending import trending_scores
+from paperhaul.community.trending import trending_page
 from paperhaul.errors import PaperhaulError
 from paperhaul.papers.models import Category, Job, Paper
-from paperhaul.web.pages import Page, page_number, window
-
-TRENDING_CACHE_SECONDS = 60
+from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 
 def _list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
@@ -77,29 +73,18 @@ def _welcome(request: HttpRequest) -> HttpResponse:
 
 
 def trending(request: HttpRequest) -> HttpResponse:
-    scores = cache.get("paperhaul:trending")
-    if scores is None:
-        scores = trending_scores()[:1000]
-        cache.set("paperhaul:trending", scores, TRENDING_CACHE_SECONDS)
-    page = window(scores, page_number(request.GET))
-    papers = daily.with_activity(Paper.objects.filter(id__in=[pk for pk, _ in page.items])).in_bulk()
-    ranked = [papers[pk] for pk, _ in page.items if pk in papers]
-    page = Page(ranked, page.number, page.has_next, page.per_page)
+    page = trending_page(page_number(request.GET), PER_PAGE)
     return _list_page(request, "feed/trending.html", page)
 
 
-def _newest(papers):
-    return daily.with_activity(papers).order_by(F("published").desc(nulls_last=True), "-id")
-
-
 def new(request: HttpRequest) -> HttpResponse:
-    page = window(_newest(Paper.objects.all()), page_number(request.GET))
+    page = window(daily.newest(Paper.objects.all()), page_number(request.GET))
     return _list_page(request, "feed/new.html", page)
 
 
 def category(request: HttpRequest, category: str) -> HttpResponse:
     found = get_object_or_404(Category, name=category)
-    page = window(_newest(Paper.objects.filter(categories=found)), page_number(request.GET))
+    page = window(daily.newest(Paper.objects.filter(categories=found)), page_number(request.GET))
     return _list_page(request, "feed/category.html", page, category=found)
 
 

@@ -1,8 +1,141 @@
-from django.http import Http404
+"""The staff Library page: fill the library from arXiv's listings, a file or a URL, and follow the jobs.
+
+Fetching listings and importing files run as jobs in `paperhaul worker` (papers/jobs.py); adding
+one paper is a single request to its source, so it is done at once and lands on the paper's page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from paperhaul.errors import InputError, PaperhaulError, SourceError
+from paperhaul.papers import jobs
+from paperhaul.papers.fetching import fetch_record
+from paperhaul.papers.models import Job, Paper
+from paperhaul.papers.upsert import Library
+from paperhaul.web.links import paper_path
+
+RECENT_JOBS = 20
+FORMAT_CHOICES = [
+    ("jsonl", "JSON Lines: one paper a line (url or id, title, abstract…), as paperhaul export writes"),
+    ("links", "Links dataset: a JSON array of {blog, src, title, posted}"),
+    ("daily", "Daily-papers JSON (the api/daily_papers shape)"),
+]
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+class SyncForm(forms.Form):
+    categories = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    other = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Other categories",
+        help_text="Separated by spaces or commas, e.g. math.ST q-bio.NC.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        followed = settings.PAPERHAUL_ARXIV_CATEGORIES
+        self.fields["categories"].choices = [(c, c) for c in followed]
+        self.fields["categories"].initial = followed
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = [*data.get("categories", []), *re.split(r"[\s,]+", data.get("other", ""))]
+        try:
+            data["chosen"] = jobs.check_categories(chosen)
+        except InputError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
 
 
-overview = sync = import_file = add = job = _missing
+class ImportForm(forms.Form):
+    file = forms.FileField(label="File")
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, label="Format")
+    skip_bad = forms.BooleanField(
+        required=False, label="Skip malformed records (they are listed) instead of stopping at the first"
+    )
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Curators only: anonymous visitors are sent to log in, signed-in readers get a 403 page."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("The Library page is for the site's curators (staff accounts).")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _overview(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    context.setdefault("sync_form", SyncForm())
+    context.setdefault("import_form", ImportForm())
+    context.setdefault("target", "")
+    context.update(
+        jobs=Job.objects.select_related("created_by")[:RECENT_JOBS],
+        paper_count=Paper.objects.count(),
+        max_upload=settings.PAPERHAUL_MAX_UPLOAD_BYTES,
+    )
+    return render(request, "library/overview.html", context, status=status)
+
+
+@staff_only
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request)
+
+
+@staff_only
+@require_POST
+def sync(request: HttpRequest) -> HttpResponse:
+    form = SyncForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, 400, sync_form=form)
+    job = jobs.start_sync(form.cleaned_data["chosen"], request.user)
+    return redirect("job", pk=job.pk)
+
+
+@staff_only
+@require_POST
+def import_file(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _overview(request, 400, import_form=form)
+    data = form.cleaned_data
+    job = jobs.start_import(data["format"], data["file"], request.user, skip_bad=data["skip_bad"])
+    return redirect("job", pk=job.pk)
+
+
+@staff_only
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    """Fetch one paper by its arXiv id, DOI or URL, store it and open its page."""
+    target = request.POST.get("target", "").strip()[:2000]
+    if not target:
+        return _overview(request, 400, add_error="give an arXiv id, a DOI or a URL", target=target)
+    try:
+        paper, _ = Library().upsert_one(fetch_record(target))
+    except SourceError as exc:
+        return _overview(request, 502, add_error=str(exc), target=target)
+    except PaperhaulError as exc:
+        return _overview(request, 400, add_error=str(exc), target=target)
+    return redirect(paper_path(paper))
+
+
+@staff_only
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "library/job.html", {"job": get_object_or_404(Job, pk=pk)})

@@ -1,8 +1,203 @@
-from django.http import Http404
+"""The paper page, and what readers do there: upvote, save, comment, reply, edit, delete and hide."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from paperhaul.community import comments, limits, reactions
+from paperhaul.community.daily import with_activity
+from paperhaul.community.models import Comment
+from paperhaul.errors import InputError
+from paperhaul.papers.lookup import find_paper
+from paperhaul.papers.models import Paper
+from paperhaul.search import service
+from paperhaul.search.models import Embedding
+from paperhaul.web import links
+from paperhaul.web.views.errors import error_page
+
+RELATED = 8
+RELATED_CACHE_SECONDS = 3600
+log = logging.getLogger(__name__)
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def paper(request: HttpRequest, ref: str) -> HttpResponse:
+    """A paper by any of its addresses; other forms than the canonical one redirect to it."""
+    found = find_paper(ref)
+    if found is None:
+        return error_page(
+            request,
+            404,
+            f"No paper in the library has the address “{ref[:300]}”. "
+            "Try the search box above, or submit the paper by its URL.",
+        )
+    if ref != links.paper_ref(found.key):
+        return redirect(links.paper_path(found), permanent=True)
+    return _paper_page(request, found)
 
 
-paper = vote = save = comment = edit_comment = delete_comment = hide_comment = _missing
+def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) -> HttpResponse:
+    """The page of a paper; ``extra`` carries a refused comment back to its form."""
+    paper = with_activity(Paper.objects.filter(pk=paper.pk)).get()
+    context = {
+        "paper": paper,
+        "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
+        "saved": reactions.has_saved(request.user, paper),
+        "categories": paper.categories.order_by("papercategory__id"),
+        "outbound": _outbound(paper),
+        "license_url": paper.license if links.is_web_address(paper.license) else "",
+        "thread": comments.thread(paper, request.user),
+        "related": _related(paper),
+        "comment_text": "",
+        "comment_error": "",
+        "reply_to": None,
+        "max_length": comments.MAX_LENGTH,
+        "max_depth": comments.MAX_DEPTH,
+        **extra,
+    }
+    return render(request, "papers/detail.html", context, status=status)
+
+
+def _outbound(paper: Paper) -> list[tuple[str, str]]:
+    """The paper's abstract page, PDF and code, as (label, address), leaving out unusable addresses."""
+    candidates = [("Abstract page", paper.url), ("PDF", paper.pdf_url), ("Code", paper.code_url)]
+    return [(label, url) for label, url in candidates if links.is_web_address(url)]
+
+
+def _related(paper: Paper) -> list[service.Hit]:
+    """Papers like this one, for papers that have a vector; never a reason for the page to fail.
+
+    A paper without a vector gets none rather than being embedded on the spot: that would load
+    the model inside a page view. Results are cached, as vectors change only when papers are embedded.
+    """
+    key = f"paperhaul:related:{paper.pk}"
+    hits = cache.get(key)
+    if hits is None:
+        if not Embedding.objects.filter(paper=paper).exists():
+            return []
+        try:
+            hits = service.related(paper, RELATED)
+        except Exception:
+            log.exception("related papers of %s failed; the page shows none", paper.key)
+            return []
+        cache.set(key, hits, RELATED_CACHE_SECONDS)
+    return hits
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """Whether the caller is the page's script (enhance.js), which asks for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request: HttpRequest, paper: Paper) -> HttpResponse:
+    """Back to the page the form was on (``next``, when it is on this site), else the paper page."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = links.paper_path(paper)
+    return redirect(target)
+
+
+def _comment_url(comment: Comment) -> str:
+    return f"{links.paper_path(comment.paper)}#comment-{comment.pk}"
+
+
+@require_POST
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = get_object_or_404(Paper, pk=pk)
+    limits.enforce(request, "vote")
+    state = reactions.toggle_upvote(request.user, paper)
+    if _wants_json(request):
+        return JsonResponse({"voted": state.voted, "upvotes": state.upvotes})
+    return _back(request, paper)
+
+
+@require_POST
+@login_required
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = get_object_or_404(Paper, pk=pk)
+    limits.enforce(request, "vote")
+    saved = reactions.toggle_saved(request.user, paper)
+    if _wants_json(request):
+        return JsonResponse({"saved": saved})
+    return _back(request, paper)
+
+
+def _parent(raw: str) -> Comment | None:
+    """The comment a reply answers (the form's ``parent``), None for a comment on the paper."""
+    if not raw:
+        return None
+    parent = Comment.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if parent is None:
+        raise InputError("the comment you replied to no longer exists")
+    return parent
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new comment or reply; a refused one comes back on the paper page with its text kept."""
+    paper = get_object_or_404(Paper, pk=pk)
+    limits.enforce(request, "comment")
+    body = request.POST.get("body", "")
+    parent = None
+    try:
+        parent = _parent(request.POST.get("parent", ""))
+        made = comments.add_comment(request.user, paper, body, parent)
+    except InputError as exc:
+        reply_to = parent.pk if parent is not None else None
+        return _paper_page(request, paper, 400, comment_error=str(exc), comment_text=body, reply_to=reply_to)
+    return redirect(_comment_url(made))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's form to change their comment (403 for anyone else)."""
+    found = get_object_or_404(Comment.objects.select_related("paper"), pk=pk)
+    context = {
+        "comment": found,
+        "paper": found.paper,
+        "text": found.body,
+        "error": "",
+        "max_length": comments.MAX_LENGTH,
+    }
+    try:
+        if request.method == "POST":
+            limits.enforce(request, "comment")
+            context["text"] = request.POST.get("body", "")
+            comments.edit_comment(request.user, found, context["text"])
+            return redirect(_comment_url(found))
+        comments.check_editable(request.user, found)
+    except InputError as exc:
+        context["error"] = str(exc)
+        return render(request, "papers/edit_comment.html", context, status=400)
+    return render(request, "papers/edit_comment.html", context)
+
+
+@require_POST
+@login_required
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Comment.objects.select_related("paper"), pk=pk)
+    comments.delete_comment(request.user, found)
+    return redirect(_comment_url(found))
+
+
+@require_POST
+@login_required
+def hide_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A moderator hides (``hidden=1``) or shows again (``hidden=0``) any comment."""
+    found = get_object_or_404(Comment.objects.select_related("paper"), pk=pk)
+    hidden = request.POST.get("hidden", "")
+    if hidden not in ("0", "1"):
+        return error_page(request, 400, "Say whether to hide the comment (hidden=1) or show it (hidden=0).")
+    comments.set_hidden(request.user, found, hidden == "1")
+    return redirect(_comment_url(found))

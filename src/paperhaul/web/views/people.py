@@ -1,8 +1,49 @@
-from django.http import Http404
+"""Author pages (every paper with that name among its authors) and readers' profiles."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from paperhaul.community import people
+from paperhaul.community.reactions import upvoted_among
+from paperhaul.web.pages import PER_PAGE, Page, page_number, window
+
+# The lists a profile shows, by the ``show`` parameter; "saved" only to its owner.
+PROFILE_LISTS = {"upvotes": "Upvotes", "comments": "Comments", "saved": "Saved"}
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def _papers_page(request: HttpRequest, ids_page: Page) -> tuple[Page, set[int]]:
+    """A page of paper ids as a page of papers, and which of them the reader upvoted."""
+    papers = people.papers_in_order(list(ids_page.items))
+    page = Page(papers, ids_page.number, ids_page.has_next, ids_page.per_page)
+    return page, upvoted_among(request.user, [p.pk for p in papers])
 
 
-author = profile = _missing
+def author(request: HttpRequest, name: str) -> HttpResponse:
+    """The papers that list ``name`` among their authors, newest first."""
+    number = page_number(request.GET)
+    ids = people.author_paper_ids(name, number * PER_PAGE + 1)
+    if not ids:
+        raise Http404("no paper has this author")
+    page, voted = _papers_page(request, window(ids, number))
+    return render(request, "people/author.html", {"name": name, "page": page, "voted": voted})
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """A reader's upvotes and comments (public) and saved papers (to themselves only)."""
+    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    own = request.user.is_authenticated and request.user.pk == member.pk
+    tabs = {key: label for key, label in PROFILE_LISTS.items() if own or key != "saved"}
+    show = request.GET.get("show", "upvotes")
+    if show not in tabs:
+        raise Http404("no such list")
+    number = page_number(request.GET)
+    context = {"member": member, "own": own, "tabs": tabs, "show": show, "voted": set()}
+    if show == "comments":
+        context["page"] = window(people.comments_by(member), number)
+    else:
+        ids = people.upvoted_paper_ids(member) if show == "upvotes" else people.saved_paper_ids(member)
+        context["page"], context["voted"] = _papers_page(request, window(ids, number))
+    return render(request, "people/profile.html", context)

@@ -1,8 +1,108 @@
-from django.http import Http404
+"""The search page: the same search as /api/search and `paperhaul search`, shown like the lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
+
+from paperhaul.community.daily import with_activity
+from paperhaul.community.reactions import upvoted_among
+from paperhaul.errors import InputError
+from paperhaul.papers.models import Paper
+from paperhaul.search import service
+from paperhaul.search.params import TRUE_VALUES, search_request
+from paperhaul.search.query import parse_query
+from paperhaul.web import links
+from paperhaul.web.highlight import Highlighter
+from paperhaul.web.pages import PER_PAGE, Page, page_number
+
+SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("upvoted", "Most upvoted"))
+MODES = (("hybrid", "Words and meaning"), ("lexical", "Words only"), ("semantic", "Meaning only"))
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+@dataclass(frozen=True)
+class Result:
+    paper: Paper
+    title: SafeString
+    snippet: SafeString
 
 
-search = _missing
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Results with marked words, filters and pages; a query naming one paper opens its page."""
+    number = page_number(request.GET)
+    offset = (number - 1) * PER_PAGE
+    if offset > service.MAX_OFFSET:
+        raise Http404("no such page")
+    context = {
+        "query": request.GET.get("q", ""),
+        "form": _form(request.GET),
+        "sorts": _sort_links(request.GET),
+    }
+    try:
+        wanted = search_request(request.GET, limit=PER_PAGE, offset=offset)
+        if not wanted.q.strip() and not wanted.filters.active:
+            return render(request, "search/search.html", context)
+        found = service.search(wanted)
+    except InputError as exc:
+        return render(request, "search/search.html", {**context, "error": str(exc)}, status=400)
+    parsed = parse_query(wanted.q, max_length=settings.PAPERHAUL_SEARCH_MAX_QUERY)
+    if parsed.key and found.hits:
+        return redirect(links.paper_path(found.hits[0].key))
+    results = _results(found.hits, Highlighter(parsed))
+    page = Page(results, number, found.has_more, PER_PAGE)
+    return render(
+        request,
+        "search/search.html",
+        {
+            **context,
+            "searched": True,
+            "tips": parsed.is_empty and not wanted.filters.active,
+            "found": found,
+            "page": page,
+            "voted": upvoted_among(request.user, [r.paper.pk for r in results]),
+        },
+    )
+
+
+def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
+    """The hits as papers with their upvote and comment counts, in the order of the hits."""
+    papers = with_activity(Paper.objects.all()).in_bulk([hit.key for hit in hits], field_name="key")
+    return [
+        Result(paper, highlighter.whole(paper.title), highlighter.snippet(paper.abstract))
+        for paper in (papers.get(hit.key) for hit in hits)
+        if paper is not None
+    ]
+
+
+def _form(params: QueryDict) -> dict:
+    """What the filter form shows: the values of this search, as typed."""
+    return {
+        "mode": params.get("mode") or "hybrid",
+        "modes": MODES,
+        "sort": params.get("sort") or "relevance",
+        "since": params.get("since", ""),
+        "until": params.get("until", ""),
+        "category": " ".join(params.getlist("category")),
+        "source": params.get("source", ""),
+        "has_code": params.get("has_code", "").strip().lower() in TRUE_VALUES,
+    }
+
+
+def _sort_links(params: QueryDict) -> list[dict]:
+    """The same search in each order, from its first page."""
+    current = params.get("sort") or "relevance"
+    choices = []
+    for value, label in SORTS:
+        changed = params.copy()
+        changed["sort"] = value
+        changed.pop("page", None)
+        choices.append(
+            {"value": value, "label": label, "url": "?" + changed.urlencode(), "current": value == current}
+        )
+    return choices

@@ -1,0 +1,242 @@
+"""Library jobs started from the web: fetching the latest arXiv listings and importing an uploaded file.
+
+A Job row is what the staff pages show. `start_*` creates the row and queues the task that runs it
+(papers/tasks.py) in one transaction; `run` does the work and writes its progress into the row as it
+goes, one line per category or file, so the job page tells what is done and, when a source failed,
+which one and why. One source failing does not stop the others: a job fails only when nothing worked.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from paperhaul.errors import (
+    InputError,
+    PaperhaulError,
+    SourceError,
+    SourceFormatError,
+    SourceRejected,
+    SourceUnavailable,
+)
+from paperhaul.papers.fetching import arxiv_client
+from paperhaul.papers.importing import import_file
+from paperhaul.papers.ingest.arxiv_listing import fetch_listing
+from paperhaul.papers.ingest.arxiv_oai import set_for_category
+from paperhaul.papers.models import Job
+from paperhaul.papers.upsert import Library
+from paperhaul.progress import Bar
+
+SYNC_LISTINGS = "sync-listings"
+IMPORT = "import"
+UPLOAD_FORMATS = ("jsonl", "links", "daily")
+MAX_CATEGORIES = 20
+# An arXiv archive with an optional subject class: cs.CL, hep-th, astro-ph.CO, physics.comp-ph.
+CATEGORY_RE = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")
+MAX_LISTED_PROBLEMS = 20
+
+_PROBLEMS = (
+    (SourceUnavailable, "unreachable"),
+    (SourceRejected, "refused the request"),
+    (SourceFormatError, "answered with something that is not a listing"),
+)
+
+
+def check_categories(categories: Sequence[str]) -> list[str]:
+    """The categories, each once in the given order, when each is a real arXiv category name."""
+    unique = list(dict.fromkeys(c.strip() for c in categories if c.strip()))
+    if not unique:
+        raise InputError("choose at least one category")
+    if len(unique) > MAX_CATEGORIES:
+        raise InputError(f"at most {MAX_CATEGORIES} categories at a time, not {len(unique)}")
+    for category in unique:
+        if not CATEGORY_RE.fullmatch(category):
+            raise InputError(f"“{category[:40]}” is not an arXiv category (like cs.CL or hep-th)")
+        set_for_category(category)  # raises for an archive arXiv does not have
+    return unique
+
+
+def start_sync(categories: Sequence[str], user=None) -> Job:
+    """Queue a job that fetches today's listing of each category (checked by check_categories)."""
+    categories = check_categories(categories)
+    job = Job(
+        kind=SYNC_LISTINGS,
+        label=f"Fetch the latest arXiv listings: {', '.join(categories)}",
+        params={"categories": categories},
+        total=len(categories),
+        created_by=user,
+    )
+    return _queue(job)
+
+
+def upload_dir() -> Path:
+    return Path(settings.HOME) / "uploads"
+
+
+def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = False) -> Job:
+    """Save the upload under a generated name (never the sender's) and queue a job importing it."""
+    if fmt not in UPLOAD_FORMATS:
+        raise InputError(f"unknown format {fmt!r}: use one of {', '.join(UPLOAD_FORMATS)}")
+    name = Path(upload.name or "upload").name[:200]
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = directory / f"{uuid.uuid4().hex}.upload"
+    with stored.open("xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job = Job(
+        kind=IMPORT,
+        label=f"Import {name} ({fmt})",
+        params={"format": fmt, "file": stored.name, "name": name, "skip_bad": skip_bad},
+        created_by=user,
+    )
+    try:
+        return _queue(job)
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+
+
+def _queue(job: Job) -> Job:
+    from paperhaul.papers.tasks import run_job  # tasks.py imports this module
+
+    with transaction.atomic():
+        job.save()
+        run_job.enqueue(job.pk)
+    return job
+
+
+class Report:
+    """Writes a job's progress into its row while it runs: lines that stay, and one current status."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.lines: list[str] = []
+        self.status = ""
+
+    def begin(self) -> None:
+        self.job.state = Job.State.RUNNING
+        self.job.started_at = timezone.now()
+        self.job.save(update_fields=["state", "started_at"])
+
+    def note(self, line: str) -> None:
+        self.lines.append(line)
+        self._save_message()
+
+    def progress(self, done: int, total: int | None, status: str = "") -> None:
+        self.job.done, self.job.total, self.status = done, total, status
+        self._save_message("done", "total")
+
+    def finish(self, ok: bool) -> None:
+        self.status = ""
+        self.job.state = Job.State.DONE if ok else Job.State.FAILED
+        self.job.finished_at = timezone.now()
+        self._save_message("state", "finished_at")
+
+    def _save_message(self, *fields: str) -> None:
+        self.job.message = "\n".join([*self.lines, self.status] if self.status else self.lines)
+        self.job.save(update_fields=["message", *fields])
+
+
+def run(job_id: int) -> Job:
+    """Run a queued job to its end; a job that already ran is left as it is (the task is idempotent)."""
+    job = Job.objects.get(pk=job_id)
+    if job.state != Job.State.QUEUED:
+        return job
+    report = Report(job)
+    report.begin()
+    try:
+        ok = _RUNNERS[job.kind](job.params, report)
+    except PaperhaulError as exc:
+        report.note(str(exc))
+        report.finish(ok=False)
+    except Exception as exc:
+        report.note(
+            f"stopped by an unexpected error ({type(exc).__name__}); the worker's log has the details"
+        )
+        report.finish(ok=False)
+        raise
+    else:
+        report.finish(ok)
+    return job
+
+
+def _sync_listings(params: dict, report: Report) -> bool:
+    categories = params["categories"]
+    fetched = 0
+    with arxiv_client() as client:  # one client for all: arXiv's pace holds between categories too
+        for done, category in enumerate(categories):
+            report.progress(done, len(categories), f"fetching {category}…")
+            try:
+                stats = Library().upsert(fetch_listing(client, settings.PAPERHAUL_ARXIV_RSS_URL, category))
+            except SourceError as exc:
+                report.note(f"{category}: arXiv listings {_problem(exc)}: {exc}")
+                continue
+            fetched += 1
+            counts = f"added {stats.added} / updated {stats.updated}"
+            if stats.unchanged:
+                counts += f" / unchanged {stats.unchanged}"
+            report.note(f"{category}: {stats.processed} papers ({counts})")
+        report.progress(len(categories), len(categories))
+    if fetched < len(categories):
+        report.note(f"{fetched} of {len(categories)} categories fetched")
+    return fetched > 0
+
+
+def _problem(exc: SourceError) -> str:
+    return next((words for kind, words in _PROBLEMS if isinstance(exc, kind)), "failed")
+
+
+class _JobBar(Bar):
+    """The importer's progress bar, drawn into the job row instead of a terminal."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(None, None)
+        self.report = report
+        self.records = "0"
+
+    def update(self, *, completed: float | None = None, total: float | None = None, **fields) -> None:
+        self.records = str(fields.get("records", self.records))
+        self.report.progress(
+            int(completed or 0), int(total) if total else None, f"{self.records} records processed"
+        )
+
+
+def _import(params: dict, report: Report) -> bool:
+    path = upload_dir() / Path(params["file"]).name
+    name = params["name"]
+    bar = _JobBar(report)
+    try:
+        result = import_file(params["format"], path, skip_bad=params.get("skip_bad", False), bar=bar)
+    except PaperhaulError as exc:
+        # The message names the stored file; the curator knows the file by the name they sent.
+        message = str(exc).replace(str(path), name)
+        if bar.records not in ("0", ""):
+            message += f" ({bar.records} records before it were kept)"
+        raise InputError(message) from exc
+    finally:
+        path.unlink(missing_ok=True)
+    report.note(f"{name}: {result.stats.summary()}")
+    _note_some(report, [f"skipped {e}".replace(str(path), name) for e in result.stats.errors])
+    _note_some(report, [f"duplicate entry: {d}" for d in result.duplicates])
+    return True
+
+
+def _note_some(report: Report, lines: list[str]) -> None:
+    for line in lines[:MAX_LISTED_PROBLEMS]:
+        report.note(line)
+    if len(lines) > MAX_LISTED_PROBLEMS:
+        report.note(f"… and {len(lines) - MAX_LISTED_PROBLEMS} more")
+
+
+_RUNNERS: dict[str, Callable[[dict, Report], bool]] = {
+    SYNC_LISTINGS: _sync_listings,
+    IMPORT: _import,
+}

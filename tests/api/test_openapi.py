@@ -1,0 +1,76 @@
+"""The API describes itself: every endpoint in /api/openapi.json, and docs that work offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = {
+    ("get", "/api/papers/{ref}"),
+    ("get", "/api/daily"),
+    ("get", "/api/trending"),
+    ("get", "/api/new"),
+    ("get", "/api/papers/{ref}/comments"),
+    ("post", "/api/papers/{ref}/comments"),
+    ("put", "/api/papers/{ref}/vote"),
+    ("delete", "/api/papers/{ref}/vote"),
+    ("put", "/api/papers/{ref}/save"),
+    ("delete", "/api/papers/{ref}/save"),
+    ("patch", "/api/comments/{comment_id}"),
+    ("delete", "/api/comments/{comment_id}"),
+    ("post", "/api/comments/{comment_id}/hide"),
+    ("post", "/api/comments/{comment_id}/show"),
+    ("post", "/api/daily/submissions"),
+    ("get", "/api/search"),
+    ("get", "/api/typeahead"),
+    ("get", "/api/related"),
+}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema: dict) -> dict[tuple[str, str], dict]:
+    return {(method, path): op for path, ops in schema["paths"].items() for method, op in ops.items()}
+
+
+def test_every_endpoint_is_described(schema):
+    assert set(operations(schema)) == ENDPOINTS
+
+
+def test_writes_need_a_bearer_token_or_the_session_and_reads_do_not(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionCookie"]["in"] == "cookie"
+    for (method, path), op in operations(schema).items():
+        if method == "get":
+            assert "security" not in op, path
+        else:
+            assert {"BearerToken": []} in op["security"] and {"SessionCookie": []} in op["security"], path
+
+
+def test_errors_are_documented_with_their_shape(schema):
+    vote = schema["paths"]["/api/papers/{ref}/vote"]["put"]["responses"]
+    assert {"200", "401", "404", "429"} <= set(vote)
+    assert "502" in schema["paths"]["/api/daily/submissions"]["post"]["responses"]
+
+
+def test_docs_work_without_reaching_other_sites(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    assert "swagger-ui-bundle.js" in html
+    for asset in assets:  # shipped with django-ninja, collected with the site's own static files
+        assert finders.find(asset.removeprefix(static(""))), asset
+    assert '"validatorUrl": null' in html
