@@ -33,6 +33,9 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": HOME / "paperhaul.sqlite3",
+        # Each server process keeps its connection: opening one costs more than most pages.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": config.get_float("PAPERHAUL_SQLITE_BUSY_TIMEOUT"),
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "ninja",
     "django_tasks",
     "django_tasks_db",

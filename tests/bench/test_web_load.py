@@ -61,8 +61,9 @@ def test_the_benchmark_prints_a_row_per_target_without_errors(library, tool):
 
 
 def test_an_unknown_target_is_refused_before_anything_is_built(tmp_path):
+    command = [sys.executable, "-m", "bench.web_load", "10", "--library", str(tmp_path)]
     done = subprocess.run(
-        [sys.executable, "-m", "bench.web_load", "10", "--library", str(tmp_path), "--targets", "static,nope"],
+        [*command, "--targets", "static,nope"],
         cwd=ROOT,
         capture_output=True,
         text=True,

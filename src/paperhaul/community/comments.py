@@ -61,7 +61,9 @@ def edit_comment(user: AbstractBaseUser, comment: Comment, body: str) -> Comment
     comment.body = _clean_body(body)
     comment.body_html = markdown.render(comment.body)
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    with transaction.atomic():
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        bump(comment.paper)
     return comment
 
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from paperhaul.community.models import PaperActivity, SavedPaper, Vote
+from paperhaul.community.signals import paper_activity
 from paperhaul.papers.models import Paper
 
 
@@ -65,7 +66,12 @@ def has_saved(user: AbstractBaseUser, paper: Paper) -> bool:
 
 
 def bump(paper: Paper, *, upvotes: int = 0, comments: int = 0) -> None:
-    """Move the paper's counters by the given amounts (inside the caller's transaction)."""
+    """Move the paper's counters by the given amounts (inside the caller's transaction).
+
+    Every change to a paper's votes or comments goes through here, so this is where the change
+    is announced (paper_activity, once committed): cached pages of the paper are dropped.
+    """
+    transaction.on_commit(lambda: paper_activity.send(sender=Paper, paper=paper))
     now = timezone.now()
     activity, created = PaperActivity.objects.get_or_create(
         paper=paper,

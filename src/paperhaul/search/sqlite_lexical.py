@@ -10,6 +10,9 @@ calls json_each, which turns the JSON author list into text.)
 
 from __future__ import annotations
 
+import heapq
+from operator import itemgetter
+
 from django.db import DatabaseError, connection
 
 from paperhaul.search.filters import Filters, filter_sql
@@ -107,15 +110,16 @@ def lexical(
         args = [expression, *params, limit, offset]
     else:
         ranked = _ranked(expression, filters, LOOSE_RANK_CAP if any_words else RANK_CAP)
-        ranked.sort(key=lambda hit: -hit.score)
-        return ranked[offset : offset + limit]
+        # Only the page is made into Scored values: a query of common words ranks a thousand rows.
+        best = heapq.nlargest(offset + limit, ranked, key=itemgetter(1))
+        return [Scored(pid, score) for pid, score in best[offset:]]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
 
 
-def _ranked(expression: str, filters: Filters, cap: int) -> list[Scored]:
-    """BM25 of the newest `cap` matches (unsorted).
+def _ranked(expression: str, filters: Filters, cap: int) -> list[tuple[int, float]]:
+    """(paper id, BM25) of the newest `cap` matches (unsorted).
 
     FTS5 scores every match before it can sort by score; reading matches newest first and
     stopping at the cap bounds the work of a query made of very common words.
@@ -130,7 +134,7 @@ def _ranked(expression: str, filters: Filters, cap: int) -> list[Scored]:
             f" WHERE search_fts MATCH %s{condition} ORDER BY search_fts.rowid DESC LIMIT %s",
             [expression, *params, cap],
         )
-        return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def title_word_matches(text: str, limit: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -20,8 +21,14 @@ def paper_path(paper: Paper | str) -> str:
     return "/papers/" + quote(paper_ref(key), safe="/:@")
 
 
+@cache
+def _author_prefix() -> str:
+    return reverse("author", args=["-"])[:-1]
+
+
 def author_path(name: str) -> str:
-    return reverse("author", args=[name])
+    """/authors/NAME: the prefix is resolved once, as list pages link hundreds of names."""
+    return _author_prefix() + quote(name, safe="")
 
 
 def is_web_address(url: str) -> bool:

@@ -16,6 +16,7 @@ from paperhaul.community.reactions import upvoted_among
 from paperhaul.community.trending import trending_page
 from paperhaul.errors import PaperhaulError
 from paperhaul.papers.models import Category, Job, Paper
+from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 
@@ -24,6 +25,7 @@ def _list_page(request: HttpRequest, template: str, page: Page, **context) -> Ht
     return render(request, template, {"page": page, "voted": upvoted_among(request.user, ids), **context})
 
 
+@for_signed_out_readers
 def home(request: HttpRequest) -> HttpResponse:
     """Today's list, or the latest day that has papers; a welcome with first steps when empty."""
     picked = request.GET.get("date")
@@ -38,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _day_page(request, latest)
 
 
+@for_signed_out_readers
 def day(request: HttpRequest, day: str) -> HttpResponse:
     try:
         date = dt.date.fromisoformat(day)
@@ -72,16 +75,19 @@ def _welcome(request: HttpRequest) -> HttpResponse:
     )
 
 
+@for_signed_out_readers
 def trending(request: HttpRequest) -> HttpResponse:
     page = trending_page(page_number(request.GET), PER_PAGE)
     return _list_page(request, "feed/trending.html", page)
 
 
+@for_signed_out_readers
 def new(request: HttpRequest) -> HttpResponse:
     page = window(daily.newest(Paper.objects.all()), page_number(request.GET))
     return _list_page(request, "feed/new.html", page)
 
 
+@for_signed_out_readers
 def category(request: HttpRequest, category: str) -> HttpResponse:
     found = get_object_or_404(Category, name=category)
     page = window(daily.newest(Paper.objects.filter(categories=found)), page_number(request.GET))

@@ -20,6 +20,7 @@ from paperhaul.papers.models import Paper
 from paperhaul.search import service
 from paperhaul.search.models import Embedding
 from paperhaul.web import links
+from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.views.errors import error_page
 
 RELATED = 8
@@ -27,6 +28,7 @@ RELATED_CACHE_SECONDS = 3600
 log = logging.getLogger(__name__)
 
 
+@for_signed_out_readers
 def paper(request: HttpRequest, ref: str) -> HttpResponse:
     """A paper by any of its addresses; other forms than the canonical one redirect to it."""
     found = find_paper(ref)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from paperhaul.community import people
 from paperhaul.community.reactions import upvoted_among
+from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 # The lists a profile shows, by the ``show`` parameter; "saved" only to its owner.
@@ -21,6 +22,7 @@ def _papers_page(request: HttpRequest, ids_page: Page) -> tuple[Page, set[int]]:
     return page, upvoted_among(request.user, [p.pk for p in papers])
 
 
+@for_signed_out_readers
 def author(request: HttpRequest, name: str) -> HttpResponse:
     """The papers that list ``name`` among their authors, newest first."""
     number = page_number(request.GET)

@@ -183,6 +183,7 @@
         case "Escape":
           if (isOpen()) {
             event.preventDefault();
+            cancel();  // a suggestion still on its way must not open the list again
             close();
           } else if (input.value) {
             event.preventDefault();

@@ -1,0 +1,137 @@
+"""What a reader does in a real browser: sign up, find a paper, upvote, comment, reply, submit."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+
+PASSWORD = "a long and unusual passphrase 42"
+
+
+def sign_up(page, username: str) -> None:
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail").fill(f"{username}@example.org")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text(username)
+
+
+def test_a_reader_signs_up_finds_upvotes_comments_replies_and_submits(page, site):
+    sign_up(page, "ada")
+
+    box = page.locator("#site-search-input")
+    box.click()
+    box.press_sequentially("diffusion model align")
+    options = page.locator("#site-search-input-listbox:not([hidden]) [role=option]")
+    expect(options.first).to_contain_text("Diffusion Model Alignment")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", re.compile("option"))
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/papers/2511\.20001$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Diffusion Model Alignment Using Direct Preference Optimization"
+    )
+
+    upvote = page.locator("form.vote button")
+    expect(upvote).to_have_attribute("aria-pressed", "false")
+    upvote.click()
+    expect(upvote).to_have_attribute("aria-pressed", "true")
+    expect(upvote.locator(".count")).to_have_text("1")
+    page.reload()
+    expect(page.locator("form.vote button .count")).to_have_text("1")
+
+    page.get_by_label("Add a comment").fill("Does the **same trick** work for video models?")
+    page.get_by_role("button", name="Comment", exact=True).click()
+    comment = page.locator(".comment", has_text="work for video models")
+    expect(comment.locator("strong")).to_have_text("same trick")
+
+    comment.locator("summary", has_text="Reply").click()
+    comment.get_by_label("Your reply").fill("Section 5 tries it on short clips.")
+    comment.get_by_role("button", name="Reply").click()
+    reply = page.locator(".comment-thread .comment-thread .comment", has_text="Section 5 tries it")
+    expect(reply).to_be_visible()
+    screenshot(page, "paper-page-desktop")
+
+    page.goto("/")
+    page.get_by_label("Submit a paper to today's list").fill(f"https://arxiv.org/abs/{site.submit_id}v2")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("is on today's list")
+    expect(page.locator(".paper-list")).to_contain_text("Tokenizer-Free Language Models at Scale")
+
+
+def test_typeahead_keyboard_escape_and_plain_search(page, site):
+    page.goto("/")
+    box = page.locator("#site-search-input")
+    box.click()
+    box.press_sequentially("sparse")
+    listbox = page.locator("#site-search-input-listbox")
+    expect(listbox).to_be_visible()
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("sparse")
+    box.press("Escape")
+    expect(box).to_have_value("")
+    box.fill("speech recognition")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=speech\+recognition"))
+    expect(page.locator(".paper-list mark").first).to_be_visible()
+
+
+def test_every_page_works_without_javascript(browser, site):
+    context = browser.new_context(viewport=DESKTOP, base_url=site.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_up(page, "nojs")
+        page.locator("#site-search-input").fill("protein folding")
+        page.get_by_role("button", name="Search", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/search/\?q=protein\+folding"))
+        page.get_by_role("link", name=re.compile("Protein Folding")).first.click()
+        expect(page).to_have_url(re.compile(r"/papers/2511\.20005$"))
+        page.locator("form.vote button").click()
+        expect(page.locator("form.vote button .count")).to_have_text("1")
+        expect(page.locator("form.vote button")).to_have_attribute("aria-pressed", "true")
+        page.get_by_label("Add a comment").fill("Works without scripts.")
+        page.get_by_role("button", name="Comment", exact=True).click()
+        expect(page.locator(".comment", has_text="Works without scripts.")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_hostile_comment_is_inert_in_the_browser(page, site):
+    sign_up(page, "mallory")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto("/papers/2511.20002")
+    page.get_by_label("Add a comment").fill(
+        '<script>alert("x")</script> <img src=x onerror="alert(1)"> [click](javascript:alert(2))'
+    )
+    page.get_by_role("button", name="Comment", exact=True).click()
+    comment = page.locator(".comment", has_text="click")
+    expect(comment).to_be_visible()
+    comment.get_by_text("click").click()
+    page.reload()
+    assert dialogs == []
+    assert page.locator(".comment-body img").count() == 0
+
+
+def test_screenshots_of_the_daily_list_paper_and_search_pages(browser, site):
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport=viewport, base_url=site.url, color_scheme=scheme)
+            page = context.new_page()
+            page.goto("/")
+            expect(page.locator(".paper-list")).to_be_visible()
+            screenshot(page, f"daily-{name}-{scheme}")
+            page.goto("/papers/2511.20001")
+            screenshot(page, f"paper-{name}-{scheme}")
+            page.goto("/search/?q=language+models")
+            expect(page.locator(".paper-list")).to_be_visible()
+            screenshot(page, f"search-{name}-{scheme}")
+            context.close()
