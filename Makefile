@@ -6,7 +6,7 @@ PG_URL ?= postgres://root@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres lint install clean
+.PHONY: run test test-sqlite test-postgres lint install clean bench-web
 
 $(BIN)/paperhaul: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+# The web load benchmark (docs/benchmarks.md); wrk makes the load with little CPU of its own.
+WRK := /usr/bin/wrk
+$(WRK):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk
+
+bench-web: install $(WRK)
+	$(BIN)/python -m bench.web_load 100000 --library data/bench-web
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "paperhaul.web.middleware.RequestSizeLimitMiddleware",
+    "paperhaul.web.middleware.RequestLimitsMiddleware",
     "paperhaul.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -197,3 +197,13 @@ def test_oversized_bodies_are_refused_before_they_are_read(client, db, settings)
 def test_pages_carry_a_content_security_policy(client, db):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "object-src 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    "address", ["/search/?q=a%00b", "/search/?category=%00", "/api/search?source=%00", "/api/typeahead?q=%00"]
+)
+def test_a_nul_character_in_an_address_is_refused(client, papers, address):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert client.get("/search/", {"q": "sparse attention"}).status_code == 200

@@ -25,7 +25,7 @@ def can_moderate(user: AbstractBaseUser) -> bool:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not body:
         raise InputError("a comment needs some text")
     if len(body) > MAX_LENGTH:

@@ -78,7 +78,7 @@ def submit(user: AbstractBaseUser, target: str, day: dt.date | None = None) -> S
     Source errors (unreachable, rejected) reach the caller as they are, to be shown to the user.
     """
     day = day or today()
-    target = (target or "").strip()
+    target = (target or "").replace("\x00", "").strip()
     if not target:
         raise InputError("paste an arXiv id or the URL of a paper")
     paper = find_paper(target)

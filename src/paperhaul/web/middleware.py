@@ -17,8 +17,9 @@ CONTENT_SECURITY_POLICY = (
 UPLOAD_PATHS = ("/library/import/",)
 
 
-class RequestSizeLimitMiddleware:
-    """Answer 413 before reading a body larger than PAPERHAUL_MAX_REQUEST_BYTES (uploads: _UPLOAD_)."""
+class RequestLimitsMiddleware:
+    """Answer 413 before reading a body larger than PAPERHAUL_MAX_REQUEST_BYTES (uploads: _UPLOAD_),
+    and 400 to an address with a NUL character (PostgreSQL cannot even compare text holding one)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,6 +36,12 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > limit:
             return too_large(request, limit)
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            from paperhaul.web.views.errors import error_page
+
+            return error_page(
+                request, 400, "The address contains a NUL character (%00), which no text may hold."
+            )
         return self.get_response(request)
 
 

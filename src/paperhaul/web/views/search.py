@@ -18,6 +18,7 @@ from paperhaul.search import service
 from paperhaul.search.params import TRUE_VALUES, search_request
 from paperhaul.search.query import parse_query
 from paperhaul.web import links
+from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.highlight import Highlighter
 from paperhaul.web.pages import PER_PAGE, Page, page_number
 
@@ -33,6 +34,7 @@ class Result:
 
 
 @require_safe
+@for_signed_out_readers
 def search(request: HttpRequest) -> HttpResponse:
     """Results with marked words, filters and pages; a query naming one paper opens its page."""
     number = page_number(request.GET)
@@ -81,8 +83,8 @@ def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
 
 
 def _form(params: QueryDict) -> dict:
-    """What the filter form shows: the values of this search, as typed."""
-    return {
+    """What the filter form shows: the values of this search, as typed (``filtered``: any is set)."""
+    form = {
         "mode": params.get("mode") or "hybrid",
         "modes": MODES,
         "sort": params.get("sort") or "relevance",
@@ -92,6 +94,10 @@ def _form(params: QueryDict) -> dict:
         "source": params.get("source", ""),
         "has_code": params.get("has_code", "").strip().lower() in TRUE_VALUES,
     }
+    form["filtered"] = form["mode"] != "hybrid" or any(
+        form[name] for name in ("since", "until", "category", "source", "has_code")
+    )
+    return form
 
 
 def _sort_links(params: QueryDict) -> list[dict]:
