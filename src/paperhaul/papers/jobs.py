@@ -28,9 +28,9 @@ from paperhaul.errors import (
 )
 from paperhaul.papers.fetching import arxiv_client
 from paperhaul.papers.importing import import_file
-from paperhaul.papers.ingest.arxiv_listing import fetch_listing
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
+from paperhaul.papers.sync import sync_listing
 from paperhaul.papers.upsert import Library
 from paperhaul.progress import Bar
 
@@ -175,7 +175,7 @@ def _sync_listings(params: dict, report: Report) -> bool:
         for done, category in enumerate(categories):
             report.progress(done, len(categories), f"fetching {category}…")
             try:
-                stats = Library().upsert(fetch_listing(client, settings.PAPERHAUL_ARXIV_RSS_URL, category))
+                stats = sync_listing(client, category, Library())
             except SourceError as exc:
                 report.note(f"{category}: arXiv listings {_problem(exc)}: {exc}")
                 continue

@@ -19,7 +19,7 @@ from django.utils import timezone
 from paperhaul.errors import SourceRejected
 from paperhaul.papers.fetching import arxiv_client
 from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers
-from paperhaul.papers.ingest.http import settings_client
+from paperhaul.papers.ingest.http import HttpClient, settings_client
 from paperhaul.papers.models import SyncState
 from paperhaul.papers.upsert import ImportStats, Library
 
@@ -116,8 +116,13 @@ def sync_listings(categories: Sequence[str]) -> ImportStats:
     library = Library()
     with arxiv_client() as client:
         for category in categories:
-            library.upsert(arxiv_listing.fetch_listing(client, settings.PAPERHAUL_ARXIV_RSS_URL, category))
+            sync_listing(client, category, library)
     return library.stats
+
+
+def sync_listing(client: HttpClient, category: str, library: Library) -> ImportStats:
+    """Fetch one category's listing feed into ``library``; returns the library's stats so far."""
+    return library.upsert(arxiv_listing.fetch_listing(client, settings.PAPERHAUL_ARXIV_RSS_URL, category))
 
 
 def sync_daily(day: dt.date | None = None) -> ImportStats:
