@@ -16,6 +16,7 @@ from paperhaul.search import store
 from paperhaul.search.backend import constrain, get_backend
 from paperhaul.search.embeddings import EmbeddingError, document_text, get_embedder
 from paperhaul.search.filters import Filters, filter_sql
+from paperhaul.search.hit_rows import hit_rows
 from paperhaul.search.hybrid import fuse
 from paperhaul.search.models import Embedding
 from paperhaul.search.query import ParsedQuery, parse_query
@@ -30,7 +31,6 @@ MAX_OFFSET = 10_000
 # Each ranking hybrid fuses is at least this deep, so a paper found by one mode only still counts.
 FUSION_DEPTH = 100
 SNIPPET_CHARS = 280
-HIT_FIELDS = ("key", "title", "authors", "published", "primary_category", "abstract", "abs_url")
 # Queries of at least this many words go on with partial matches when complete ones run short.
 LOOSE_MIN_TERMS = 3
 
@@ -123,7 +123,7 @@ def search(request: SearchRequest) -> SearchResults:
         else:
             ranked = semantic
         window = _sorted(ranked, request.sort)[request.offset : want]
-    papers = _papers([s.id for s in window])
+    papers = hit_rows([s.id for s in window])
     hits = [_hit(papers[s.id], s.score) for s in window if s.id in papers]
     return SearchResults(
         request.q, mode, hits[: request.limit], request.offset, len(hits) > request.limit, notice
@@ -137,7 +137,7 @@ def related(paper: Paper, limit: int = 10) -> list[Hit]:
     if vector is None:
         vector = embedder.encode([document_text(paper.title, paper.abstract)])[0]
     scored = [s for s in get_backend().nearest(embedder.model_id, vector, limit + 1) if s.id != paper.pk]
-    papers = _papers([s.id for s in scored])
+    papers = hit_rows([s.id for s in scored])
     return [_hit(papers[s.id], s.score) for s in scored if s.id in papers][:limit]
 
 
@@ -261,14 +261,8 @@ def _jump(request: SearchRequest, key: str) -> SearchResults:
     return SearchResults(request.q, request.mode, [hit], 0, False, f"jumped to {identifier.paper.key}")
 
 
-def _papers(ids: list[int]) -> dict:
-    """The papers of a page as rows of what a hit shows (no model instances: a third of the cost)."""
-    rows = Paper.objects.filter(id__in=ids).order_by().values_list("id", *HIT_FIELDS, named=True)
-    return {row.id: row for row in rows}
-
-
 def _hit(paper, score: float) -> Hit:
-    """The hit of a paper, or of a row with the fields of HIT_FIELDS."""
+    """The hit of a paper, or of a HitRow."""
     abstract = paper.abstract
     snippet = abstract if len(abstract) <= SNIPPET_CHARS else abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
     return Hit(
