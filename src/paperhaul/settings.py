@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "paperhaul.search",
     "paperhaul.accounts",
     "paperhaul.community",
+    "paperhaul.hauls",
     "paperhaul.web",
 ]
 

@@ -85,16 +85,16 @@ def export(fmt: str, path: str) -> int:
                 count += 1
                 yield line
 
-        _write(path, lines())
+        write_output(path, lines())
         return count
     if fmt == "links":
         entries = links_entries()
-        _write(path, [write_links(entries)])
+        write_output(path, [write_links(entries)])
         return len(entries)
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def _write(path: str, chunks: Iterable[str]) -> None:
+def write_output(path: str, chunks: Iterable[str]) -> None:
     if path == "-":
         for chunk in chunks:
             sys.stdout.write(chunk)

@@ -91,6 +91,9 @@ def _reader(fmt: str) -> Callable[[Path, Library, bool, Bar], ImportResult]:
 
 
 FORMATS = ("jsonl", "snapshot", "links", "daily")
+# Formats that are more than paper records: they have an importer of their own (one per name)
+# taking every PATH at once, and a summary of their own.
+OTHER_FORMATS = ("haul",)
 
 
 def import_file(fmt: str, path: Path, *, skip_bad: bool = False, bar: Bar | None = None) -> ImportResult:

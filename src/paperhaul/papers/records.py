@@ -153,6 +153,7 @@ SOURCE_TRUST = {
     "daily-papers": 2,
     "jsonl": 2,
     "links": 1,
+    "haul": 1,
 }
 
 

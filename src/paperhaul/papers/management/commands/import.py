@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperhaul.papers.importing import FORMATS, import_file
+from paperhaul.papers.importing import FORMATS, OTHER_FORMATS, import_file
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.papers.upsert import ImportStats
 from paperhaul.progress import progress_bar
 
 
 class Command(LibraryCommand):
-    help = "Import files into the library. FORMAT: " + " | ".join(FORMATS)
+    help = "Import files into the library. FORMAT: " + " | ".join(FORMATS + OTHER_FORMATS)
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("format", metavar="FORMAT", help=" | ".join(FORMATS))
+        parser.add_argument("format", metavar="FORMAT", help=" | ".join(FORMATS + OTHER_FORMATS))
         parser.add_argument("paths", metavar="PATH", nargs="+", type=Path)
         parser.add_argument(
             "--skip-bad", action="store_true", help="go on past malformed records and report them"
@@ -20,6 +20,8 @@ class Command(LibraryCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, format: str, paths: list[Path], skip_bad: bool, json: bool, **options):
+        if format == "haul":
+            return self.import_hauls(paths, json)
         total = ImportStats()
         duplicates: list[str] = []
         for path in paths:
@@ -37,3 +39,15 @@ class Command(LibraryCommand):
         for duplicate in duplicates:
             self.stdout.write(f"duplicate entry: {duplicate}")
         self.stdout.write(total.summary())
+
+    def import_hauls(self, paths: list[Path], json: bool) -> None:
+        from paperhaul.hauls.importing import import_hauls
+
+        with progress_bar("import haul") as bar:
+            stats = import_hauls(paths, bar=bar)
+        if json:
+            self.print_json(stats.as_json())
+            return
+        for warning in stats.warnings:
+            self.stderr.write(f"warning: {warning}")
+        self.stdout.write(stats.summary())
