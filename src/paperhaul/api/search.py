@@ -41,6 +41,7 @@ class SearchParams(Schema):
     until: str | None = Field(None, description="published on or before (YYYY-MM-DD)")
     source: str | None = Field(None, description="only papers seen in this source (arxiv-api, daily...)")
     has_code: bool = False
+    covered: bool = Field(False, description="only papers covered in a published haul")
 
 
 class HitOut(Schema):

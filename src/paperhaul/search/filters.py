@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from paperhaul.hauls.models import Haul, HaulItem
 from paperhaul.papers.models import Category, PaperCategory, SourceRecord
 
 
@@ -21,6 +22,7 @@ class Filters:
     categories: tuple[str, ...] = ()  # any of them
     source: str | None = None  # a SourceRecord.source, e.g. "arxiv-api" or "daily"
     has_code: bool = False
+    covered: bool = False  # covered as an item of a published haul
     nothing: bool = False  # the filters contradict each other: nothing can match
 
     @classmethod
@@ -31,15 +33,22 @@ class Filters:
         categories: tuple[str, ...] = (),
         source: str | None = None,
         has_code: bool = False,
+        covered: bool = False,
     ) -> Filters:
         """Filters from an inclusive date range, as the CLI and the API take it."""
         before = until + dt.timedelta(days=1) if until else None
-        return cls(since, before, categories, source, has_code)
+        return cls(since, before, categories, source, has_code, covered)
 
     @property
     def active(self) -> bool:
         return bool(
-            self.after or self.before or self.categories or self.source or self.has_code or self.nothing
+            self.after
+            or self.before
+            or self.categories
+            or self.source
+            or self.has_code
+            or self.covered
+            or self.nothing
         )
 
     def narrowed(
@@ -87,4 +96,10 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
         params.append(filters.source)
     if filters.has_code:
         clauses.append("p.code_url <> ''")
+    if filters.covered:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {HaulItem._meta.db_table} hi JOIN {Haul._meta.db_table} h"
+            " ON h.id = hi.haul_id WHERE hi.paper_id = p.id AND h.status = %s)"
+        )
+        params.append(Haul.Status.PUBLISHED)
     return (" AND ".join(clauses) or "1=1"), params

@@ -24,13 +24,14 @@ _SEPARATORS_RE = re.compile(r"[\s,]+")
 
 def search_request(params: QueryDict, *, limit: int, offset: int) -> SearchRequest:
     """``q``, ``mode``, ``sort``, ``since``, ``until``, ``category`` (repeatable, or several in one
-    value separated by spaces or commas), ``source`` and ``has_code``; raises InputError."""
+    value separated by spaces or commas), ``source``, ``has_code`` and ``covered``; raises InputError."""
     filters = Filters.published(
         _date(params, "since"),
         _date(params, "until"),
         categories=_categories(params),
         source=params.get("source", "").strip() or None,
         has_code=_flag(params, "has_code"),
+        covered=_flag(params, "covered"),
     )
     return SearchRequest(
         q=params.get("q", ""),

@@ -15,6 +15,7 @@ from paperhaul.community import comments, limits, reactions
 from paperhaul.community.daily import with_activity
 from paperhaul.community.models import Comment
 from paperhaul.errors import InputError
+from paperhaul.hauls.coverage import coverage
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
 from paperhaul.search import service
@@ -56,6 +57,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
+        "coverage": coverage(paper),
         "comment_text": "",
         "comment_error": "",
         "reply_to": None,

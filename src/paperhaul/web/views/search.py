@@ -93,9 +93,10 @@ def _form(params: QueryDict) -> dict:
         "category": " ".join(params.getlist("category")),
         "source": params.get("source", ""),
         "has_code": params.get("has_code", "").strip().lower() in TRUE_VALUES,
+        "covered": params.get("covered", "").strip().lower() in TRUE_VALUES,
     }
     form["filtered"] = form["mode"] != "hybrid" or any(
-        form[name] for name in ("since", "until", "category", "source", "has_code")
+        form[name] for name in ("since", "until", "category", "source", "has_code", "covered")
     )
     return form
 

@@ -29,6 +29,7 @@ class Command(LibraryCommand):
         parser.add_argument("--until", type=_date, help="published on or before this date")
         parser.add_argument("--source", help="only papers seen in this source (e.g. arxiv-api, daily)")
         parser.add_argument("--has-code", action="store_true", help="only papers with a code link")
+        parser.add_argument("--covered", action="store_true", help="only papers covered in a published haul")
         parser.add_argument("--json", action="store_true", help="print one JSON document")
 
     def handle(self, *args, query: str, json: bool, **options) -> None:
@@ -38,6 +39,7 @@ class Command(LibraryCommand):
             categories=tuple(options["category"]),
             source=options["source"],
             has_code=options["has_code"],
+            covered=options["covered"],
         )
         request = SearchRequest(
             q=query,
