@@ -1,6 +1,6 @@
 """Rendering an imported haul: rebuilt as a ParsedHaul from the database, then written out.
 
-One entry per format of `paperhaul haul render`; HTML and e-mail join ``FORMATS`` later.
+One entry per format of `paperhaul haul render`: the post's Markdown, or HTML for the web.
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 from paperhaul.errors import InputError
 from paperhaul.hauls.document import Block, FrontMatter, ParsedHaul, ParsedItem, ParsedSection
+from paperhaul.hauls.html import to_html
 from paperhaul.hauls.markdown import to_markdown
 from paperhaul.hauls.models import Haul
 
-FORMATS: dict[str, Callable[[ParsedHaul], str]] = {"md": to_markdown}
+FORMATS: dict[str, Callable[[ParsedHaul], str]] = {"md": to_markdown, "html": to_html}
 
 
 def get_haul(number: int) -> Haul:

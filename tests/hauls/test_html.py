@@ -1,0 +1,55 @@
+"""A haul as HTML: every section and item of a post, and nothing in it that can run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from paperhaul.hauls.html import article_html, to_html
+from paperhaul.hauls.parse import parse_haul
+from tests.hauls.conftest import block, post
+
+HOSTILE = (
+    "Nice.<script>alert(1)</script> <img src=x onerror=alert(2)> "
+    '<a href="javascript:alert(3)">click</a> <iframe src="https://evil.example"></iframe>\n\n'
+    '<img src="https://example.org/figure.png" alt="Figure 2">\n\n'
+    "See [the code](https://github.com/example/repo) and > a quote.\n"
+)
+
+
+def test_hostile_commentary_is_inert_and_the_rest_is_kept():
+    text = post("## New Paper Content\n\n" + block("https://arxiv.org/abs/2401.00001", "A &amp; B") + HOSTILE)
+    html = article_html(parse_haul(text, "crafted.md"))
+    tree = lxml.html.fragment_fromstring(html)
+    assert not tree.xpath("//script | //iframe | //*[@onerror]")
+    assert not [a for a in tree.xpath("//a/@href") if a.strip().lower().startswith("javascript")]
+    assert "https://example.org/figure.png" in tree.xpath("//img/@src")  # the handler went, not the image
+    assert tree.xpath("//h1")[0].text == "ML Arxiv Haul ~7"
+    assert tree.xpath("//h2")[0].text == "New Paper Content"
+    assert tree.xpath("//blockquote/a/@href") == ["https://arxiv.org/abs/2401.00001"]
+    assert tree.xpath("//blockquote//h4")[0].text == "A & B"
+    assert "https://github.com/example/repo" in tree.xpath("//a/@href")
+
+
+def test_every_real_post_renders_every_item(real_posts: list[Path]):
+    for path in real_posts:
+        doc = parse_haul(path.read_text(encoding="utf-8"), path.name)
+        page = lxml.html.document_fromstring(to_html(doc))
+        assert page.findtext(".//title") == doc.front.title
+        links = page.xpath("//section[@class='haul-item']/blockquote/a/@href")
+        assert len(links) == len(doc.items), path.name
+        assert not page.xpath("//script | //*[@onerror] | //*[@onclick]"), path.name
+
+
+@pytest.mark.django_db
+def test_render_html_from_the_command_line(cli, tmp_path: Path):
+    (tmp_path / "ml-arxiv-7.md").write_text(
+        post(block("https://arxiv.org/abs/2401.00001", "A Paper") + HOSTILE)
+    )
+    assert cli("import", "haul", str(tmp_path / "ml-arxiv-7.md")).code == 0
+    done = cli("haul", "render", "7", "--format", "html")
+    assert done.code == 0, done.stderr
+    assert done.stdout.startswith("<!doctype html>")
+    assert "A Paper" in done.stdout and "<script" not in done.stdout
