@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from paperhaul.community.comments import can_moderate
 
@@ -11,6 +12,7 @@ def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "site_name": "paperhaul",
-        "is_moderator": bool(user and can_moderate(user)),
+        # Lazy: the permission lookup costs queries, and only pages with comments ask.
+        "is_moderator": SimpleLazyObject(lambda: bool(user and can_moderate(user))),
         "is_curator": bool(user and user.is_authenticated and user.is_staff),
     }
