@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from paperhaul.api.auth import WRITE, viewer
-from paperhaul.api.papers import counted, resolve
+from paperhaul.api.papers import resolve
 from paperhaul.api.schemas import CommentOut, PaperOut, comment_out, errors, paper_item, thread_out
 from paperhaul.community import comments, daily, limits
 from paperhaul.community.models import Comment
@@ -148,5 +148,5 @@ def submit(request: HttpRequest, data: SubmissionIn):
     """Put a recent paper on today's list by its arXiv id or any URL (fetched when not in the library)."""
     limits.enforce(request, "submit")
     submission = daily.submit(request.auth, data.target)
-    paper = counted(submission.paper)
+    paper = daily.counted(submission.paper)
     return Status(201, {"day": submission.day, "paper": paper_item(paper, has_upvoted(request.auth, paper))})

@@ -53,11 +53,6 @@ def resolve(ref: str) -> Paper:
     return paper
 
 
-def counted(paper: Paper) -> Paper:
-    """The paper again, with ``upvote_count`` and ``comment_count`` as the lists have them."""
-    return daily.with_activity(Paper.objects.filter(pk=paper.pk)).get()
-
-
 def _listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = None) -> dict[str, Any]:
     """A page of papers with the caller's upvotes; ``extra`` adds fields to some papers by id."""
     extra = extra or {}
@@ -97,4 +92,4 @@ def newest(request: HttpRequest, paging: Query[PageParams], category: str | None
 @router.get("/papers/{path:ref}", response={200: PaperDetailOut, 404: DetailOut})
 def paper(request: HttpRequest, ref: str):
     """One paper by key, arXiv id or any URL form of it, with its counters and the caller's vote."""
-    return paper_full(counted(resolve(ref)), viewer(request))
+    return paper_full(daily.counted(resolve(ref)), viewer(request))

@@ -30,6 +30,17 @@ def with_activity(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     )
 
 
+def papers_in_order(ids: list[int]) -> list[Paper]:
+    """These papers with their upvote and comment counts, in the order of ``ids``."""
+    papers = with_activity(Paper.objects.filter(id__in=ids)).in_bulk()
+    return [papers[pk] for pk in ids if pk in papers]
+
+
+def counted(paper: Paper) -> Paper:
+    """The paper again, with ``upvote_count`` and ``comment_count`` as the lists have them."""
+    return with_activity(Paper.objects.filter(pk=paper.pk)).get()
+
+
 def newest(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     """Newest first by first-version date, undated papers last, with their counters."""
     return with_activity(papers).order_by(F("published").desc(nulls_last=True), "-id")

@@ -12,7 +12,6 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from paperhaul.community.daily import with_activity
 from paperhaul.community.models import Comment, SavedPaper, Vote
 from paperhaul.papers.models import Paper
 from paperhaul.search.backend import get_backend
@@ -52,12 +51,6 @@ def author_paper_ids(name: str, want: int) -> list[int]:
             break
         offset += CANDIDATE_BATCH
     return found[:want]
-
-
-def papers_in_order(ids: list[int]) -> list[Paper]:
-    """These papers with their upvote and comment counts, in the order of ``ids``."""
-    papers = with_activity(Paper.objects.filter(id__in=ids)).in_bulk()
-    return [papers[pk] for pk in ids if pk in papers]
 
 
 def upvoted_paper_ids(user: AbstractBaseUser) -> QuerySet:

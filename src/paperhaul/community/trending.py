@@ -14,9 +14,8 @@ from collections import defaultdict
 from django.core.cache import cache
 from django.utils import timezone
 
-from paperhaul.community.daily import with_activity
+from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import Comment, Vote
-from paperhaul.papers.models import Paper
 from paperhaul.web.pages import Page, window
 
 HALF_LIFE = dt.timedelta(hours=36)
@@ -65,10 +64,8 @@ def cached_scores() -> list[tuple[int, float]]:
 def trending_page(number: int, per_page: int) -> Page:
     """One page of trending papers (with their counters), each with its ``trending_score``."""
     scored = window(cached_scores(), number, per_page)
-    found = with_activity(Paper.objects.filter(id__in=[pk for pk, _ in scored.items])).in_bulk()
-    papers = []
-    for pk, score in scored.items:
-        if pk in found:
-            found[pk].trending_score = score
-            papers.append(found[pk])
+    scores = dict(scored.items)
+    papers = papers_in_order(list(scores))
+    for paper in papers:
+        paper.trending_score = scores[paper.pk]
     return Page(papers, scored.number, scored.has_next, scored.per_page)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+
+from paperhaul.community.limits import RateLimited
+from paperhaul.web.views.errors import error_page
 
 # Pages load scripts, styles and fonts from this site only; no inline script can run, so a comment
 # or an imported abstract that slipped a <script> past the sanitiser would still be inert.
@@ -35,26 +37,14 @@ class RequestLimitsMiddleware:
         except ValueError:
             length = 0
         if length > limit:
-            return too_large(request, limit)
+            response = error_page(request, 413, f"request body too large: at most {limit:,} bytes")
+            response["Connection"] = "close"
+            return response
         if "%00" in request.META.get("QUERY_STRING", ""):
-            from paperhaul.web.views.errors import error_page
-
             return error_page(
                 request, 400, "The address contains a NUL character (%00), which no text may hold."
             )
         return self.get_response(request)
-
-
-def too_large(request: HttpRequest, limit: int) -> HttpResponse:
-    message = f"request body too large: at most {limit:,} bytes"
-    if request.path.startswith("/api/"):
-        response = HttpResponse(f'{{"detail": "{message}"}}', status=413, content_type="application/json")
-    else:
-        response = HttpResponse(
-            render_to_string("errors/error.html", {"status": 413, "message": message}, request), status=413
-        )
-    response["Connection"] = "close"
-    return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -78,9 +68,6 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from paperhaul.community.limits import RateLimited
-        from paperhaul.web.views.errors import error_page
-
         if isinstance(exception, RateLimited):
             return error_page(request, 429, str(exception))
         return None

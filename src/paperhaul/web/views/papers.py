@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import comments, limits, reactions
-from paperhaul.community.daily import with_activity
+from paperhaul.community.daily import counted
 from paperhaul.community.models import Comment
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
@@ -47,7 +47,7 @@ def paper(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) -> HttpResponse:
     """The page of a paper; ``extra`` carries a refused comment back to its form."""
-    paper = with_activity(Paper.objects.filter(pk=paper.pk)).get()
+    paper = counted(paper)
     context = {
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
