@@ -104,6 +104,26 @@ def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = 
         raise
 
 
+def restart(job: Job, user=None) -> Job:
+    """Queue the job again as a new one, when its worker stopped or its sources failed.
+
+    The old row is closed as failed and says which job took over, so the page history stays true.
+    An import needs its stored upload, which a finished import has removed.
+    """
+    if not (job.stalled or (job.state == Job.State.FAILED and job.kind == SYNC_LISTINGS)):
+        raise InputError("only a stalled job or a failed listings fetch can be run again")
+    if job.kind == IMPORT and not (upload_dir() / Path(job.params["file"]).name).is_file():
+        raise InputError("the uploaded file is gone: upload it again")
+    again = _queue(Job(kind=job.kind, label=job.label, params=job.params, total=job.total, created_by=user))
+    if job.stalled:
+        last = timezone.localtime(job.updated_at)
+        report = Report(job)
+        report.lines = [*job.message.splitlines(), f"interrupted: no progress since {last:%H:%M}"]
+        report.note(f"run again as job {again.pk}")
+        report.finish(ok=False)
+    return again
+
+
 def _queue(job: Job) -> Job:
     from paperhaul.papers.tasks import run_job  # tasks.py imports this module
 
@@ -124,7 +144,7 @@ class Report:
     def begin(self) -> None:
         self.job.state = Job.State.RUNNING
         self.job.started_at = timezone.now()
-        self.job.save(update_fields=["state", "started_at"])
+        self.job.save(update_fields=["state", "started_at", "updated_at"])
 
     def note(self, line: str) -> None:
         self.lines.append(line)
@@ -142,7 +162,7 @@ class Report:
 
     def _save_message(self, *fields: str) -> None:
         self.job.message = "\n".join([*self.lines, self.status] if self.status else self.lines)
-        self.job.save(update_fields=["message", *fields])
+        self.job.save(update_fields=["message", "updated_at", *fields])
 
 
 def run(job_id: int) -> Job:

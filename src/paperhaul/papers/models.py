@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 from paperhaul.papers.ids import key_kind, url_for_key
 
@@ -180,6 +183,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="The last progress the worker wrote.")
+
+    # A running job writes progress at least once per category, file batch or retry; silence this
+    # long means its worker stopped (killed, machine restarted) and the job will not end by itself.
+    STALLED_AFTER = dt.timedelta(minutes=15)
 
     class Meta:
         ordering = ["-created_at"]
@@ -190,3 +198,8 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but with no progress for STALLED_AFTER: its worker is gone."""
+        return self.state == self.State.RUNNING and timezone.now() - self.updated_at > self.STALLED_AFTER

@@ -73,4 +73,5 @@ urlpatterns = [
     path("library/import/", library.import_file, name="library_import"),
     path("library/add/", library.add, name="library_add"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
+    path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),
 ]

@@ -12,6 +12,7 @@ from functools import wraps
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -139,3 +140,15 @@ def add(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "library/job.html", {"job": get_object_or_404(Job, pk=pk)})
+
+
+@staff_only
+@require_POST
+def restart_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    try:
+        again = jobs.restart(job, request.user)
+    except InputError as exc:
+        messages.error(request, str(exc))
+        return redirect("job", pk=job.pk)
+    return redirect("job", pk=again.pk)
