@@ -17,6 +17,7 @@ from django.test import Client
 
 from paperhaul.accounts import services
 from paperhaul.accounts.models import ApiToken, digest
+from paperhaul.errors import InputError
 from tests.web.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,21 @@ def test_signups_over_the_rate_get_429_and_create_nothing(settings, db):
     assert response.status_code == 429
     assert "too many sign-ups" in html(response)
     assert not User.objects.filter(username="mallory").exists()
+
+
+@pytest.mark.parametrize("username, email", [("ADA", "other@example.org"), ("someone", "Ada@Example.ORG")])
+def test_the_database_refuses_a_second_account_with_the_same_name_or_address(db, username, email):
+    """What the form checks first also holds for two sign-ups racing past the form together."""
+    services.create_account("ada", "ada@example.org", PASSWORD)
+    with pytest.raises(InputError, match="already uses this user name or e-mail address"):
+        services.create_account(username, email, PASSWORD)
+    assert User.objects.count() == 1
+
+
+def test_accounts_without_an_address_do_not_clash(db):
+    User.objects.create_user("admin1", email="")
+    User.objects.create_user("admin2", email="")
+    assert User.objects.count() == 2
 
 
 def test_signup_without_csrf_token_is_refused_with_the_friendly_page(db):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from paperhaul.accounts.models import ApiToken
 from paperhaul.errors import InputError
@@ -21,9 +21,13 @@ def create_account(username: str, email: str, password: str) -> AbstractBaseUser
     so two first visitors cannot both win.
     """
     first = not has_accounts()
-    return get_user_model().objects.create_user(
-        username=username, email=email, password=password, is_superuser=first, is_staff=first
-    )
+    try:
+        with transaction.atomic():
+            return get_user_model().objects.create_user(
+                username=username, email=email, password=password, is_superuser=first, is_staff=first
+            )
+    except IntegrityError as exc:  # the same name or address signed up a moment ago
+        raise InputError("An account already uses this user name or e-mail address.") from exc
 
 
 def has_accounts() -> bool:

@@ -43,13 +43,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         limits.enforce(request, "signup")  # counts accounts created, not typos
         data = form.cleaned_data
-        user = services.create_account(data["username"], data["email"], data["password1"])
+        try:
+            user = services.create_account(data["username"], data["email"], data["password1"])
+        except InputError as exc:
+            form.add_error(None, str(exc))
+            return _signup_page(request, form)
         start_session(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if user.is_superuser:
             messages.success(request, "Welcome! As the first account, you administer this site.")
         else:
             messages.success(request, f"Welcome, {user.get_username()}!")
         return redirect(_next_url(request) or "home")
+    return _signup_page(request, form)
+
+
+def _signup_page(request: HttpRequest, form: SignupForm) -> HttpResponse:
     status = 400 if form.errors else 200
     context = {"form": form, "next": _next_url(request), "first_account": not services.has_accounts()}
     return render(request, "accounts/signup.html", context, status=status)
