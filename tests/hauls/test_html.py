@@ -33,6 +33,13 @@ def test_hostile_commentary_is_inert_and_the_rest_is_kept():
     assert "https://github.com/example/repo" in tree.xpath("//a/@href")
 
 
+@pytest.mark.parametrize("written", ["https://example.org/p?a=1&b=2", "https://example.org/p?a=1&amp;b=2"])
+def test_a_link_escaped_or_not_in_the_post_reaches_the_same_address(written: str):
+    text = post(block(written, "A Post With Parameters"))
+    tree = lxml.html.fragment_fromstring(article_html(parse_haul(text, "crafted.md")))
+    assert tree.xpath("//blockquote/a/@href") == ["https://example.org/p?a=1&b=2"]
+
+
 def test_every_real_post_renders_every_item(real_posts: list[Path]):
     for path in real_posts:
         doc = parse_haul(path.read_text(encoding="utf-8"), path.name)

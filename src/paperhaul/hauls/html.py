@@ -7,6 +7,8 @@ posts use it) and then nh3 with an allow-list, so nothing in a published haul ca
 
 from __future__ import annotations
 
+from html import unescape
+
 import nh3
 from django.utils.html import escape
 from markdown_it import MarkdownIt
@@ -70,9 +72,12 @@ def _section(section: ParsedSection) -> str:
 
 
 def _item(item: ParsedItem) -> str:
-    """The paper block as the posts write it (title and abstract start link to the paper), cleaned."""
+    """The paper block as the posts write it (title and abstract start link to the paper), cleaned.
+
+    The link is kept as the post wrote it, which may already be HTML-escaped (``&amp;``).
+    """
     block = clean(
-        f'<blockquote><a href="{escape(item.url)}"><h4>{item.title}</h4>'
+        f'<blockquote><a href="{escape(unescape(item.url))}"><h4>{item.title}</h4>'
         + (f"<p>{item.abstract}</p>" if item.abstract else "")
         + "</a></blockquote>"
     )
