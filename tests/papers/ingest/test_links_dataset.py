@@ -167,6 +167,7 @@ def test_bad_entries_are_reported_at_the_line_where_they_start():
         ("[\n  /* open comment\n", 2, 3, "unterminated /* comment"),
         ('[{"src": "a"}', 1, 14, "expected ',' or ']'"),
         ("", 1, 1, "expected a JSON array of links"),
+        ('[\n  {"title": "\\ud83e"}\n]', 2, 13, "a \\u escape is half of a character (a lone surrogate)"),
     ],
 )
 def test_unreadable_file_names_line_and_column(text, line, column, message):
@@ -176,6 +177,14 @@ def test_unreadable_file_names_line_and_column(text, line, column, message):
     assert not isinstance(error, RecordError)
     assert (error.line, error.column) == (line, column)
     assert str(error) == f"links.js:{line}:{column}: {message}"
+
+
+def test_escaped_emoji_as_json_writers_write_them_is_one_character():
+    entry = {"blog": HAUL_27, "src": "https://arxiv.org/abs/2311.11045", "title": "Hugging 🤗 Orca"}
+    text = json.dumps([entry])  # ensure_ascii: the emoji as a surrogate pair, "\\ud83e\\udd17"
+    assert "\\ud83e\\udd17" in text
+    (record,) = read_links(text, "links.json")
+    assert record.title == "Hugging 🤗 Orca"
 
 
 # ------------------------------------------------------------------------------- duplicates

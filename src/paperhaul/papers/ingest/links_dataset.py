@@ -237,11 +237,12 @@ class _Parser:
         self.pos += 1
         out: list[str] = []
         text = self.text
+        escaped_code = False
         while self.pos < len(text):
             ch = text[self.pos]
             if ch == quote:
                 self.pos += 1
-                return "".join(out)
+                return self._pair_surrogates("".join(out), start) if escaped_code else "".join(out)
             if ch == "\n":
                 break
             if ch == "\\":
@@ -250,6 +251,7 @@ class _Parser:
                 if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", code):
                     out.append(chr(int(code, 16)))
                     self.pos += 6
+                    escaped_code = True
                     continue
                 if nxt not in _ESCAPES:
                     raise self.error(f"bad escape \\{nxt}")
@@ -259,6 +261,13 @@ class _Parser:
             out.append(ch)
             self.pos += 1
         raise self.error("unterminated string", start)
+
+    def _pair_surrogates(self, value: str, start: int) -> str:
+        """``"\\ud83e\\udd17"`` (how JSON writers escape an emoji) as the one character it is."""
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise self.error("a \\u escape is half of a character (a lone surrogate)", start) from None
 
 
 # ------------------------------------------------------------------------------------- records
