@@ -102,6 +102,16 @@ SETTINGS: dict[str, Setting] = {
             "Longest search query in characters; longer ones get a clear error.",
         ),
         Setting(
+            "PAPERHAUL_LLM_BASE_URL",
+            "",
+            "OpenAI-compatible endpoint for takeaways (http://127.0.0.1:8080/v1); empty means "
+            "extractive takeaways only.",
+        ),
+        Setting("PAPERHAUL_LLM_MODEL", "", "Model name sent to the endpoint; required with a base URL."),
+        Setting("PAPERHAUL_LLM_API_KEY", "", "Bearer token for the endpoint, when it needs one."),
+        Setting("PAPERHAUL_LLM_TIMEOUT", "60", "Seconds before a request to the endpoint times out."),
+        Setting("PAPERHAUL_LLM_CONCURRENCY", "2", "Requests sent to the endpoint at the same time."),
+        Setting(
             "PAPERHAUL_HTTPS",
             "0",
             "1 when served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure cookies, HSTS.",
@@ -122,6 +132,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("PAPERHAUL_SMTP_USER", "", "SMTP user name, when the server needs one."),
         Setting("PAPERHAUL_SMTP_PASSWORD", "", "SMTP password."),
         Setting("PAPERHAUL_SMTP_STARTTLS", "0", "1 upgrades the SMTP connection with STARTTLS."),
+        Setting("PAPERHAUL_SITE_NAME", "paperhaul", "Name of the site in page titles, feeds and e-mails."),
+        Setting(
+            "PAPERHAUL_SITE_URL",
+            "http://localhost:8000",
+            "Public address of the site; absolute links in feeds, the sitemap, e-mails, the links "
+            "dataset and the static site start with it.",
+        ),
         Setting("PAPERHAUL_EMAIL_FROM", "paperhaul <noreply@localhost>", "Sender of paperhaul's e-mails."),
         Setting(
             "PAPERHAUL_SUBMISSION_WINDOW_DAYS",
@@ -133,6 +150,23 @@ SETTINGS: dict[str, Setting] = {
         Setting("PAPERHAUL_RATE_SUBMISSIONS", "20/h", "Submissions to the daily list per user and period."),
         Setting("PAPERHAUL_RATE_SIGNUPS", "5/h", "Accounts created per client address and period."),
         Setting("PAPERHAUL_RATE_LOGINS", "10/15m", "Log-in attempts per client address and period."),
+        Setting(
+            "PAPERHAUL_RATE_SUBSCRIPTIONS",
+            "10/h",
+            "Subscription requests (each sends an e-mail) per client address and period.",
+        ),
+        Setting("PAPERHAUL_DIGEST_HOUR", "6", "Hour (UTC, 0-23) at which `paperhaul worker` sends digests."),
+        Setting("PAPERHAUL_DIGEST_BATCH", "100", "Digests sent over one SMTP connection."),
+        Setting(
+            "PAPERHAUL_DIGEST_MAX_FAILURES",
+            "3",
+            "Permanent delivery failures in a row after which a subscription is suspended.",
+        ),
+        Setting(
+            "PAPERHAUL_UNSUBSCRIBE_MAILTO",
+            "",
+            "Address for mailto: unsubscription in the List-Unsubscribe header; empty means https only.",
+        ),
         Setting(
             "PAPERHAUL_MAX_REQUEST_BYTES",
             "1048576",

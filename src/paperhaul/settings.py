@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "paperhaul.accounts",
     "paperhaul.community",
     "paperhaul.hauls",
+    "paperhaul.enrich",
     "paperhaul.web",
 ]
 
@@ -227,3 +228,10 @@ PAPERHAUL_EMBEDDING_RUNTIME = config.get("PAPERHAUL_EMBEDDING_RUNTIME")
 PAPERHAUL_EMBEDDING_BATCH = config.get_int("PAPERHAUL_EMBEDDING_BATCH")
 PAPERHAUL_SEARCH_EXACT_BELOW = config.get_int("PAPERHAUL_SEARCH_EXACT_BELOW")
 PAPERHAUL_SEARCH_MAX_QUERY = config.get_int("PAPERHAUL_SEARCH_MAX_QUERY")
+
+# Enrichment: an optional OpenAI-compatible endpoint for takeaways (read by paperhaul.enrich.llm).
+PAPERHAUL_LLM_BASE_URL = config.get("PAPERHAUL_LLM_BASE_URL")
+PAPERHAUL_LLM_MODEL = config.get("PAPERHAUL_LLM_MODEL")
+PAPERHAUL_LLM_API_KEY = config.get("PAPERHAUL_LLM_API_KEY")
+PAPERHAUL_LLM_TIMEOUT = config.get_float("PAPERHAUL_LLM_TIMEOUT")
+PAPERHAUL_LLM_CONCURRENCY = config.get_int("PAPERHAUL_LLM_CONCURRENCY")

@@ -64,12 +64,30 @@ class HttpClient:
         expect: str | None = None,
     ) -> httpx.Response:
         """GET ``url``; ``expect`` ("xml" or "json") rejects an HTML page served in their place."""
+        return self.request("GET", url, params=params, expect=expect)
+
+    def post_json(
+        self, url: str, body: Any, *, headers: Mapping[str, str] | None = None, expect: str | None = "json"
+    ) -> httpx.Response:
+        """POST ``body`` as JSON (an API call), with the retries, back-off and size bound of a GET."""
+        return self.request("POST", url, json=body, headers=headers, expect=expect)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        expect: str | None = None,
+    ) -> httpx.Response:
         shown = str(httpx.URL(url, params=params)) if params else url
         attempt = 0
         while True:
             self._wait_turn()
             try:
-                response = self._fetch(url, params)
+                response = self._fetch(method, url, params, json=json, headers=headers)
             except httpx.TooManyRedirects as exc:
                 raise SourceUnavailable("too many redirects (a redirect loop?)", url=shown) from exc
             except (httpx.TimeoutException, httpx.TransportError) as exc:
@@ -106,10 +124,18 @@ class HttpClient:
                 self.sleep(wait)
         self._last_request = self.clock()
 
-    def _fetch(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _fetch(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         """Read the body within the size bound, inflating gzip ourselves so a cut-short stream is
         an error, not a shorter document."""
-        with self._client.stream("GET", url, params=params) as response:
+        with self._client.stream(method, url, params=params, json=json, headers=headers) as response:
             gzipped = response.headers.get("Content-Encoding", "").strip().lower() == "gzip"
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
             chunks, size = [], 0
