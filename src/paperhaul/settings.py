@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "paperhaul.community",
     "paperhaul.hauls",
     "paperhaul.enrich",
+    "paperhaul.notify",
     "paperhaul.web",
 ]
 
@@ -185,6 +186,13 @@ PAPERHAUL_RATE_SUBMISSIONS = config.get("PAPERHAUL_RATE_SUBMISSIONS")
 PAPERHAUL_RATE_SIGNUPS = config.get("PAPERHAUL_RATE_SIGNUPS")
 PAPERHAUL_RATE_LOGINS = config.get("PAPERHAUL_RATE_LOGINS")
 PAPERHAUL_SUBMISSION_WINDOW_DAYS = config.get_int("PAPERHAUL_SUBMISSION_WINDOW_DAYS")
+
+# Subscriptions and digests (read by paperhaul.notify; see docs/subscriptions.md).
+PAPERHAUL_RATE_SUBSCRIPTIONS = config.get("PAPERHAUL_RATE_SUBSCRIPTIONS")
+PAPERHAUL_DIGEST_HOUR = config.get_int("PAPERHAUL_DIGEST_HOUR")
+PAPERHAUL_DIGEST_BATCH = config.get_int("PAPERHAUL_DIGEST_BATCH")
+PAPERHAUL_DIGEST_MAX_FAILURES = config.get_int("PAPERHAUL_DIGEST_MAX_FAILURES")
+PAPERHAUL_UNSUBSCRIBE_MAILTO = config.get("PAPERHAUL_UNSUBSCRIBE_MAILTO")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

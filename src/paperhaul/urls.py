@@ -6,6 +6,7 @@ from paperhaul.api.main import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("paperhaul.notify.urls")),
     path("", include("paperhaul.web.urls")),
 ]
 

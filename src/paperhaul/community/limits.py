@@ -1,4 +1,4 @@
-"""Rate limits on what readers write (votes, comments, submissions, sign-ups, log-ins).
+"""Rate limits on what readers write (votes, comments, submissions, sign-ups, log-ins, subscriptions).
 
 One check for pages and API alike, counted in Django's cache (shared by every server process) by
 django-ratelimit: per user when signed in, per client address otherwise. Rates are settings such
@@ -19,6 +19,7 @@ ACTIONS = {
     "submit": ("PAPERHAUL_RATE_SUBMISSIONS", "submissions"),
     "signup": ("PAPERHAUL_RATE_SIGNUPS", "sign-ups"),
     "login": ("PAPERHAUL_RATE_LOGINS", "log-in attempts"),
+    "subscribe": ("PAPERHAUL_RATE_SUBSCRIPTIONS", "subscription requests"),
 }
 
 

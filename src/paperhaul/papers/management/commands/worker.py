@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
+from paperhaul.notify.tasks import ensure_scheduled
 from paperhaul.papers.management.base import LibraryCommand
 
 
@@ -12,4 +13,5 @@ class Command(LibraryCommand):
         parser.add_argument("--batch", action="store_true", help="exit when the queue is empty")
 
     def handle(self, *args, batch: bool, **options) -> None:
+        ensure_scheduled()  # the digests' schedule (docs/subscriptions.md)
         call_command("db_worker", batch=batch, verbosity=options["verbosity"])

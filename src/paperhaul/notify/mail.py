@@ -1,0 +1,122 @@
+"""The e-mails of subscriptions: confirmation, "already subscribed" and the digest itself.
+
+Every address in them is absolute (hauls.publishing.site_url(), PAPERHAUL_SITE_URL): a mail
+client has no page to resolve a relative one against. A digest carries the one-click unsubscribe
+of RFC 8058 in its headers (an https address the mail client POSTs to, and optionally a mailto),
+besides the links in its text.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from urllib.parse import quote
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from paperhaul import config
+from paperhaul.errors import PaperhaulError
+from paperhaul.hauls.publishing import site_url
+from paperhaul.notify import tokens
+from paperhaul.notify.models import Subscription
+
+# Styles come from the template's own <style>; nothing is ever fetched to render a message.
+_INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+class MailUnavailable(PaperhaulError):
+    """The mail server could not take the message (unreachable, or it refused it)."""
+
+
+def absolute(path: str) -> str:
+    return site_url() + path
+
+
+def confirm_url(subscription: Subscription) -> str:
+    return absolute(reverse("notify:confirm", args=[tokens.confirm_token(subscription)]))
+
+
+def manage_url(subscription: Subscription) -> str:
+    return absolute(reverse("notify:manage", args=[tokens.manage_token(subscription)]))
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    return absolute(reverse("notify:unsubscribe", args=[tokens.manage_token(subscription)]))
+
+
+def not_interested_url(subscription: Subscription, paper_id: int) -> str:
+    return absolute(reverse("notify:not_interested", args=[tokens.manage_token(subscription), paper_id]))
+
+
+def _context(subscription: Subscription) -> dict:
+    return {
+        "subscription": subscription,
+        "site_name": config.get("PAPERHAUL_SITE_NAME"),
+        "site_url": site_url(),
+        "manage_url": manage_url(subscription),
+        "unsubscribe_url": unsubscribe_url(subscription),
+    }
+
+
+def _text_message(subscription: Subscription, subject: str, template: str, **context) -> EmailMessage:
+    body = render_to_string(template, {**_context(subscription), **context})
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [subscription.email])
+
+
+def confirmation_message(subscription: Subscription) -> EmailMessage:
+    site = config.get("PAPERHAUL_SITE_NAME")
+    return _text_message(
+        subscription,
+        f"Confirm your subscription to {site}",
+        "notify/email/confirm.txt",
+        confirm_url=confirm_url(subscription),
+        max_age_days=tokens.CONFIRM_MAX_AGE.days,
+    )
+
+
+def already_subscribed_message(subscription: Subscription) -> EmailMessage:
+    site = config.get("PAPERHAUL_SITE_NAME")
+    return _text_message(subscription, f"Your {site} subscription", "notify/email/already_subscribed.txt")
+
+
+def digest_message(subscription: Subscription, subject: str, context: dict) -> EmailMultiAlternatives:
+    """The digest as multipart text + HTML (styles inlined), with the List-Unsubscribe headers."""
+    context = {**_context(subscription), **context, "subject": subject}
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string("notify/email/digest.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [subscription.email],
+        headers=unsubscribe_headers(subscription),
+    )
+    message.attach_alternative(
+        _INLINER.inline(render_to_string("notify/email/digest.html", context)), "text/html"
+    )
+    return message
+
+
+def unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
+    """RFC 2369 List-Unsubscribe (https, then mailto when configured) and RFC 8058 one-click."""
+    targets = [f"<{unsubscribe_url(subscription)}>"]
+    mailto = settings.PAPERHAUL_UNSUBSCRIBE_MAILTO
+    if mailto:
+        subject = quote(f"unsubscribe {subscription.email}")
+        targets.append(f"<mailto:{mailto}?subject={subject}>")
+    return {
+        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def send_now(message: EmailMessage) -> None:
+    """Hand one message to the mail server; raises MailUnavailable with a reason the reader can act on."""
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailUnavailable(
+            f"the e-mail to {', '.join(message.to)} could not be sent ({exc.__class__.__name__}); "
+            "please try again later"
+        ) from exc

@@ -1,0 +1,142 @@
+"""Personal recommendations ("For you"): a linear model per reader, in the spirit of arxiv-sanity.
+
+The reader's upvoted and saved papers are the positives; every other paper of the pool (the
+newest POOL papers, or those of a digest's period) is a negative, as in arxiv-sanity's per-user
+SVM, and the papers they marked "not interested" (on the page, or from a digest sent to their
+account's address) are negatives that count DISMISSED_WEIGHT times. Features are TF-IDF of the
+title and abstract, beside the paper's sentence embedding when it has one (search/). A linear SVM
+is trained on the spot (a few thousand rows: well under a second) and ranks the pool; "why this
+paper" is the reader's own liked paper nearest to it in the same feature space.
+
+A reader with no upvotes or saves gets nothing here (cold start): the page shows trending papers
+instead. Topics (issue 6) will give a cold start from chosen topics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F, Q
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+from paperhaul.community.daily import papers_in_order
+from paperhaul.community.models import SavedPaper, Vote
+from paperhaul.notify.models import NotInterested
+from paperhaul.papers.models import Paper
+from paperhaul.search.models import Embedding
+
+POOL = 5000  # the newest papers ranked for the page
+DISMISSED_WEIGHT = 5.0
+EMBEDDING_WEIGHT = 1.0  # of the embedding block against the TF-IDF block (both L2-normalised)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    paper: Paper
+    score: float
+    because: Paper  # the reader's liked paper nearest to this one
+
+
+def liked(user: AbstractBaseUser) -> list[int]:
+    """The reader's upvoted and saved papers, newest first."""
+    votes = Vote.objects.filter(user=user).order_by("-created_at").values_list("paper_id", flat=True)
+    saved = SavedPaper.objects.filter(user=user).values_list("paper_id", flat=True)
+    return list(dict.fromkeys([*votes, *saved]))
+
+
+def dismissed(user: AbstractBaseUser) -> set[int]:
+    """Papers the reader marked "not interested": on the page, or in a digest sent to their address."""
+    mine = Q(user=user)
+    if user.email:
+        mine |= Q(subscription__email__iexact=user.email)
+    return set(NotInterested.objects.filter(mine).values_list("paper_id", flat=True))
+
+
+def for_user(
+    user: AbstractBaseUser,
+    *,
+    limit: int,
+    since: dt.date | None = None,
+    leave_out: set[int] | frozenset = frozenset(),
+) -> list[Recommendation]:
+    """The best ``limit`` papers of the pool for the reader (published on or after ``since``, when
+    given), best first, without what they liked, dismissed or ``leave_out``; [] for a cold start."""
+    positives = liked(user)
+    if not positives:
+        return []
+    negatives = dismissed(user)
+    pool = Paper.objects.exclude(id__in=[*positives, *negatives, *leave_out])
+    if since:
+        pool = pool.filter(published__gte=since)
+    pool_ids = list(
+        pool.order_by(F("published").desc(nulls_last=True), "-id").values_list("id", flat=True)[:POOL]
+    )
+    if not pool_ids:
+        return []
+    negative_ids = sorted(negatives)
+    ids = [*positives, *negative_ids, *pool_ids]
+    features = _features(ids)
+    labels = np.array([1] * len(positives) + [0] * (len(negative_ids) + len(pool_ids)))
+    weights = np.array(
+        [1.0] * len(positives) + [DISMISSED_WEIGHT] * len(negative_ids) + [1.0] * len(pool_ids)
+    )
+    model = LinearSVC(class_weight="balanced", C=0.1, tol=1e-6, max_iter=10_000)
+    model.fit(features, labels, sample_weight=weights)
+    start = len(positives) + len(negative_ids)
+    scores = model.decision_function(features[start:])
+    best = np.argsort(-scores, kind="stable")[:limit]
+    nearest = (features[start:][best] @ features[: len(positives)].T).toarray().argmax(axis=1)
+    papers = {p.pk: p for p in papers_in_order([pool_ids[i] for i in best] + positives)}
+    return [
+        Recommendation(papers[pool_ids[i]], float(scores[i]), papers[positives[j]])
+        for i, j in zip(best, nearest, strict=True)
+        if pool_ids[i] in papers
+    ]
+
+
+def for_email(email: str, *, limit: int, since: dt.date, leave_out: set[int]) -> list[Paper]:
+    """Recommendations for the account using this e-mail address (none: no recommendations)."""
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return []
+    return [r.paper for r in for_user(user, limit=limit, since=since, leave_out=leave_out)]
+
+
+def _features(ids: list[int]) -> sparse.csr_matrix:
+    """One L2-normalised row per paper: TF-IDF of title (twice) and abstract, then its embedding."""
+    text = {
+        pid: f"{title}. {title}. {abstract}"
+        for pid, title, abstract in Paper.objects.filter(id__in=ids).values_list("id", "title", "abstract")
+    }
+    texts = [text.get(pid, "") for pid in ids]
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, ngram_range=(1, 2), max_features=50_000, dtype=np.float32
+    )
+    blocks = [normalize(vectorizer.fit_transform(texts))]
+    vectors = _embeddings(ids)
+    if vectors is not None:
+        blocks.append(sparse.csr_matrix(normalize(vectors) * EMBEDDING_WEIGHT))
+    return normalize(sparse.hstack(blocks, format="csr"))
+
+
+def _embeddings(ids: list[int]) -> np.ndarray | None:
+    """The papers' vectors of the newest model (zeros where a paper has none), or None without any."""
+    model = Embedding.objects.order_by("-id").values_list("model", flat=True).first()
+    if model is None:
+        return None
+    found = dict(Embedding.objects.filter(model=model, paper_id__in=ids).values_list("paper_id", "vector"))
+    if not found:
+        return None
+    dimension = len(bytes(next(iter(found.values())))) // 4
+    matrix = np.zeros((len(ids), dimension), dtype=np.float32)
+    for row, pid in enumerate(ids):
+        if pid in found:
+            matrix[row] = np.frombuffer(bytes(found[pid]), dtype="<f4")
+    return matrix

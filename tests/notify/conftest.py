@@ -1,0 +1,102 @@
+"""Fixtures of the subscription tests: a real SMTP server that can refuse and drop, subscribers, papers."""
+
+from __future__ import annotations
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.cache import cache
+
+from paperhaul.notify import subscriptions
+from paperhaul.notify.keywords import KeywordFilter
+from paperhaul.notify.models import Subscription
+from tests.web.conftest import papers  # noqa: F401  (the five papers of the web tests)
+from tests.web.test_accounts import Mailbox, free_port
+
+SITE = "https://papers.example.org"
+
+
+class Postbox(Mailbox):
+    """An SMTP server's handler that keeps what it accepts, refuses the recipients in ``refuse``
+    (address -> SMTP reply) and drops the connection instead of answering the messages whose
+    number (counted from 1, over every message it was sent) is in ``drop``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse: dict[str, str] = {}
+        self.drop: set[int] = set()
+        self.attempts = 0
+        self.peers: list[tuple] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        reply = self.refuse.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.attempts += 1
+        if self.attempts in self.drop:
+            server.transport.close()
+            return "421 closing"
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+    @property
+    def connections(self) -> int:
+        return len(set(self.peers))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters, trending and cached feeds live in the cache: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site(monkeypatch):
+    """The public address every link in e-mails and feeds starts with."""
+    monkeypatch.setenv("PAPERHAUL_SITE_URL", SITE)
+
+
+@pytest.fixture
+def postbox(settings) -> Postbox:
+    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
+    handler = Postbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    yield handler
+    controller.stop()
+
+
+def subscriber(
+    email: str,
+    *,
+    frequency: str = "daily",
+    kinds: tuple[str, ...] = ("daily",),
+    categories: tuple[str, ...] = (),
+    search: str = "",
+    **keywords: tuple[str, ...],
+) -> Subscription:
+    """A confirmed subscription, made through the same services as the pages."""
+    prefs = subscriptions.preferences(
+        frequency=frequency,
+        kinds=set(kinds),
+        categories=categories,
+        search=search,
+        keywords=KeywordFilter(**keywords),
+    )
+    subscription = Subscription.objects.create(email=email)
+    subscriptions.apply(subscription, prefs)
+    return subscriptions.confirm(subscription)
