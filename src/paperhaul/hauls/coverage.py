@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from paperhaul.hauls.article import item_anchor
 from paperhaul.hauls.models import Haul, HaulItem, HaulMention
+from paperhaul.hauls.publishing import haul_path
 from paperhaul.papers.models import Paper
 
 
@@ -16,6 +18,7 @@ class Coverage:
     published_at: dt.datetime | None
     section: str  # the heading of the section the paper sits or is mentioned in ('' for none)
     mention: bool  # a later mention in a section, not an item of the haul
+    path: str  # the haul page, at the paper's item for an item
 
 
 def coverage(paper: Paper) -> list[Coverage]:
@@ -32,4 +35,5 @@ def coverage(paper: Paper) -> list[Coverage]:
 
 def _coverage(row: HaulItem | HaulMention, *, mention: bool) -> Coverage:
     section = row.section.heading if row.section else ""
-    return Coverage(row.haul.number, row.haul.title, row.haul.published_at, section, mention)
+    path = haul_path(row.haul) + ("" if mention else f"#{item_anchor(row.position)}")
+    return Coverage(row.haul.number, row.haul.title, row.haul.published_at, section, mention, path)

@@ -28,6 +28,7 @@ from paperhaul.hauls.document import ParsedHaul, ParsedItem, ParsedSection
 from paperhaul.hauls.markdown import to_markdown
 from paperhaul.hauls.models import Haul, HaulItem, HaulMention, HaulSection, HaulTag, Tag
 from paperhaul.hauls.parse import parse_haul
+from paperhaul.hauls.publishing import unique_haul_slug
 from paperhaul.papers.ingest import files
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.records import PaperRecord, clean_text, payload_hash
@@ -107,7 +108,6 @@ def store_haul(parsed: ParsedHaul, source_path: str, stats: HaulImportStats) -> 
         else:
             haul.items.all().delete()
             haul.sections.all().delete()
-            HaulTag.objects.filter(haul=haul).delete()
         _set_header(haul, parsed, source_path, digest)
         library = Library()
         _write_blocks(haul, parsed, library, stats)
@@ -118,7 +118,7 @@ def store_haul(parsed: ParsedHaul, source_path: str, stats: HaulImportStats) -> 
 def _set_header(haul: Haul, parsed: ParsedHaul, source_path: str, digest: str) -> None:
     front = parsed.front
     haul.title = front.title
-    haul.slug = _unique_slug(front.title, parsed.number)
+    haul.slug = unique_haul_slug(front.title, parsed.number)
     haul.published_at = front.published_at
     haul.snippet = front.snippet
     haul.status = Haul.Status.PUBLISHED if front.published_at else Haul.Status.DRAFT
@@ -126,7 +126,13 @@ def _set_header(haul: Haul, parsed: ParsedHaul, source_path: str, digest: str) -
     haul.source_path = source_path
     haul.source_hash = digest
     haul.save()
-    for position, name in enumerate(front.tags):
+    set_tags(haul, front.tags)
+
+
+def set_tags(haul: Haul, names: Iterable[str]) -> None:
+    """The haul's tags are these, in this order; a tag no haul had yet is created."""
+    HaulTag.objects.filter(haul=haul).delete()
+    for position, name in enumerate(names):
         tag = Tag.objects.filter(name=name).first() or Tag.objects.create(
             name=name, slug=_unique_tag_slug(name)
         )
@@ -140,7 +146,7 @@ def _write_blocks(haul: Haul, parsed: ParsedHaul, library: Library, stats: HaulI
             section = HaulSection.objects.create(
                 haul=haul, position=position, heading=block.heading, level=block.level, body=block.body
             )
-            stats.mentions += _write_mentions(haul, section)
+            stats.mentions += write_mentions(haul, section)
         else:
             paper, _ = library.upsert_one(_record(block, parsed.number))
             HaulItem.objects.create(
@@ -170,7 +176,7 @@ def _record(item: ParsedItem, number: int) -> PaperRecord:
     )
 
 
-def _write_mentions(haul: Haul, section: HaulSection) -> int:
+def write_mentions(haul: Haul, section: HaulSection) -> int:
     """Mentions of library papers linked from the section's text; returns how many."""
     written = 0
     seen: set[int] = set()
@@ -183,13 +189,6 @@ def _write_mentions(haul: Haul, section: HaulSection) -> int:
         HaulMention.objects.create(haul=haul, section=section, paper=paper, url=url)
         written += 1
     return written
-
-
-def _unique_slug(title: str, number: int) -> str:
-    slug = slugify(title)[:180] or f"haul-{number}"
-    if Haul.objects.filter(slug=slug).exclude(number=number).exists():
-        slug = f"{slug}-{number}"
-    return slug
 
 
 def _unique_tag_slug(name: str) -> str:

@@ -32,7 +32,7 @@ _PAPER = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_NUMBER_IN_TITLE = re.compile(r"~\s*(\d+)")
+NUMBER_IN_TITLE = re.compile(r"~\s*(\d+)")
 _NUMBER_IN_NAME = re.compile(r"[-_~](\d+)$")
 _HOSTILE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|javascript:", re.IGNORECASE
@@ -123,7 +123,7 @@ class _Parser:
         return FrontMatter(title, published_at, snippet, tags, extra)
 
     def number(self, front: FrontMatter) -> int:
-        match = _NUMBER_IN_TITLE.search(front.title) or _NUMBER_IN_NAME.search(Path(self.name).stem)
+        match = NUMBER_IN_TITLE.search(front.title) or _NUMBER_IN_NAME.search(Path(self.name).stem)
         if not match:
             raise self.error(
                 self.title_line, "no haul number: put it in the title ('… ~20') or the file name (…-20.md)"

@@ -1,6 +1,7 @@
 """Rendering an imported haul: rebuilt as a ParsedHaul from the database, then written out.
 
-One entry per format of `paperhaul haul render`: the post's Markdown, or HTML for the web.
+One entry per format of `paperhaul haul render`: the post's Markdown, HTML for the web, or the
+e-mail (an .eml file, hauls/email.py). Each takes the Haul, as the e-mail links to the haul's page.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from paperhaul.hauls.html import to_html
 from paperhaul.hauls.markdown import to_markdown
 from paperhaul.hauls.models import Haul
 
-FORMATS: dict[str, Callable[[ParsedHaul], str]] = {"md": to_markdown, "html": to_html}
+
+def _email(haul: Haul) -> str:
+    from paperhaul.hauls.email import eml  # email.py builds on document_of below
+
+    return eml(haul)
+
+
+FORMATS: dict[str, Callable[[Haul], str]] = {
+    "md": lambda haul: to_markdown(document_of(haul)),
+    "html": lambda haul: to_html(document_of(haul)),
+    "email": _email,
+}
 
 
 def get_haul(number: int) -> Haul:
@@ -50,4 +62,4 @@ def render(haul: Haul, fmt: str = "md") -> str:
     """The haul in one of FORMATS."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return FORMATS[fmt](document_of(haul))
+    return FORMATS[fmt](haul)

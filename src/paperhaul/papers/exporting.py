@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from paperhaul.errors import InputError
-from paperhaul.papers.ingest.links_dataset import write_links
+from paperhaul.papers import ids
+from paperhaul.papers.ingest.links_dataset import parse_date, write_links
 from paperhaul.papers.ingest.records_jsonl import write_jsonl
 from paperhaul.papers.models import Paper, SourceRecord
 from paperhaul.papers.prepared import versions_from_json
@@ -53,25 +54,43 @@ def paper_records() -> Iterator[PaperRecord]:
 
 
 def links_entries() -> list[dict]:
-    """One entry per covered link per digest, from the links the library was given."""
-    entries, seen = [], set()
+    """One entry per covered link per digest: the published hauls', then the imported links'.
+
+    The hauls give theirs first (hauls/links_dataset.py); an entry imported from a links file
+    is added when no haul gives that paper for that digest already, so exporting and importing
+    the dataset again adds nothing. Dates are written in ISO form by ``write_links``.
+    """
+    from paperhaul.hauls.links_dataset import covered_links  # hauls build on papers, not back
+
+    covered = covered_links()
+    given = {(_digest_key(link.entry["blog"]), link.paper_id) for link in covered}
+    imported = []
     rows = SourceRecord.objects.filter(source="links").select_related("paper").order_by("id")
     for row in rows:
         blog = row.data.get("blog") or ""
-        if (blog, row.paper_id) in seen:
+        key = (_digest_key(blog), row.paper_id)
+        if key in given:
             continue
-        seen.add((blog, row.paper_id))
-        entries.append(
+        given.add(key)
+        imported.append(
             {
                 "blog": blog,
                 "src": row.data.get("src") or row.paper.url,
-                "title": row.data.get("title") or row.paper.title,
-                "posted": row.data.get("posted_date") or row.data.get("posted"),
+                "title": row.paper.title,
+                "posted": row.data.get("posted"),
                 "updated": row.data.get("updated"),
             }
         )
-    entries.sort(key=lambda e: (e["blog"], str(e["posted"] or ""), e["src"]))
-    return entries
+    imported.sort(key=lambda e: (str(parse_date(e["posted"]) or ""), e["blog"], e["src"]))
+    return [link.entry for link in covered] + imported
+
+
+def _digest_key(blog: str) -> str:
+    """A digest's address as one form, so ``http://www.x.org/a/`` and ``https://x.org/a`` match."""
+    try:
+        return ids.normalise_url(blog)
+    except ValueError:
+        return blog.strip()
 
 
 def export(fmt: str, path: str) -> int:

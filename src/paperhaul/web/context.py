@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from paperhaul import config
 from paperhaul.community.comments import can_moderate
 
 
 def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
-        "site_name": "paperhaul",
+        "site_name": config.get("PAPERHAUL_SITE_NAME"),
         # Lazy: the permission lookup costs queries, and only pages with comments ask.
         "is_moderator": SimpleLazyObject(lambda: bool(user and can_moderate(user))),
         "is_curator": bool(user and user.is_authenticated and user.is_staff),

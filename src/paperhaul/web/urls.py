@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
-from paperhaul.web.views import accounts, feed, library, papers, people, search
+from paperhaul.hauls.feeds import HaulsAtomFeed, HaulsFeed, TagAtomFeed, TagFeed
+from paperhaul.web.caching import for_signed_out_readers
+from paperhaul.web.views import accounts, feed, haul_stats, hauls, library, papers, people, search
 
 
 class DayConverter:
@@ -28,6 +30,18 @@ urlpatterns = [
     path("c/<str:category>/", feed.category, name="category"),
     path("submit/", feed.submit, name="submit"),
     path("search/", search.search, name="search"),
+    # Hauls: publishing.py makes the same paths (haul_path, tag_path, *_feed_path); keep them equal.
+    # Fixed pages under /hauls/ (e.g. /hauls/stats/) go before the <slug> route.
+    path("hauls/", hauls.hauls, name="hauls"),
+    path("hauls/feed.rss", for_signed_out_readers(HaulsFeed()), name="hauls_rss"),
+    path("hauls/feed.atom", for_signed_out_readers(HaulsAtomFeed()), name="hauls_atom"),
+    path("hauls/stats/", haul_stats.stats, name="haul_stats"),
+    path("hauls/<slug:slug>/", hauls.haul, name="haul"),
+    path("tags/<slug:slug>/", hauls.tag, name="haul_tag"),
+    path("tags/<slug:slug>/feed.rss", for_signed_out_readers(TagFeed()), name="haul_tag_rss"),
+    path("tags/<slug:slug>/feed.atom", for_signed_out_readers(TagAtomFeed()), name="haul_tag_atom"),
+    path("sitemap.xml", hauls.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>-<int:page>.xml", hauls.sitemap_section, name="sitemap_section"),
     path("papers/<path:ref>", papers.paper, name="paper"),
     path("p/<int:pk>/vote/", papers.vote, name="vote"),
     path("p/<int:pk>/save/", papers.save, name="save"),
@@ -74,4 +88,5 @@ urlpatterns = [
     path("library/add/", library.add, name="library_add"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
     path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),
+    path("studio/", include("paperhaul.web.studio_urls")),
 ]

@@ -75,7 +75,7 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
-            raise PermissionDenied("The Library page is for the site's curators (staff accounts).")
+            raise PermissionDenied("This page is for the site's curators (staff accounts).")
         return view(request, *args, **kwargs)
 
     return guarded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -68,8 +69,17 @@ def search(request: HttpRequest) -> HttpResponse:
             "found": found,
             "page": page,
             "voted": upvoted_among(request.user, [r.paper.pk for r in results]),
+            "follow_query": _follow_query(request.GET),
+            "subscribe_query": urlencode({"q": wanted.q}),
         },
     )
+
+
+def _follow_query(params: QueryDict) -> str:
+    """The search's parameters without its page: what its feeds and an e-mail subscription follow."""
+    followed = params.copy()
+    followed.pop("page", None)
+    return followed.urlencode()
 
 
 def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
