@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from tests.cli import Cli
+from tests.local_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PAPERHAUL_CHROMIUM", "/usr/bin/chromium"))
@@ -131,12 +131,6 @@ def _papers(today: dt.date) -> list[dict]:
     return papers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[Site]:
     home = tmp_path_factory.mktemp("browser-site")
@@ -145,7 +139,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     library.write_text("\n".join(json.dumps(p) for p in _papers(dt.date.today())) + "\n")
     result = cli("import", "jsonl", str(library))
     assert result.code == 0, result.stderr
-    port = _free_port()
+    port = free_port()
     command = ["serve", "--port", str(port), "--workers", "2", "--no-worker"]
     server = subprocess.Popen(
         [sys.executable, "-m", "paperhaul.cli", *command],

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from aiosmtpd.controller import Controller
 
 from paperhaul.hauls.email import haul_message
 from paperhaul.hauls.html import markdown_html
@@ -21,7 +20,7 @@ from paperhaul.hauls.parse import parse_haul
 from paperhaul.hauls.plaintext import html_to_text, plain_title
 from tests.cli import Cli
 from tests.hauls.crafted import import_crafted
-from tests.web.test_accounts import Mailbox, free_port
+from tests.local_servers import Mailbox, smtp_server
 
 SITE = "https://hauls.example.org"
 SENDER = "ML Arxiv Haul <haul@example.org>"
@@ -114,18 +113,9 @@ def test_hostile_commentary_never_reaches_either_part(tmp_path: Path, monkeypatc
 
 @pytest.fixture
 def smtp(settings):
-    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = SENDER
-    yield mailbox
-    controller.stop()
+    with smtp_server(settings, Mailbox()) as mailbox:
+        yield mailbox
 
 
 @pytest.mark.django_db

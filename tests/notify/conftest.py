@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 
 from paperhaul.notify import subscriptions
 from paperhaul.notify.keywords import KeywordFilter
 from paperhaul.notify.models import Subscription
+from tests.local_servers import Mailbox, smtp_server
 from tests.web.conftest import papers  # noqa: F401  (the five papers of the web tests)
-from tests.web.test_accounts import Mailbox, free_port
 
 SITE = "https://papers.example.org"
 
@@ -67,17 +66,8 @@ def _site(monkeypatch):
 @pytest.fixture
 def postbox(settings) -> Postbox:
     """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
-    handler = Postbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 10
-    yield handler
-    controller.stop()
+    with smtp_server(settings, Postbox()) as handler:
+        yield handler
 
 
 def subscriber(

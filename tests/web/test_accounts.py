@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import email
 import io
 import re
-import socket
-import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -18,6 +14,7 @@ from django.test import Client
 from paperhaul.accounts import services
 from paperhaul.accounts.models import ApiToken, digest
 from paperhaul.errors import InputError
+from tests.local_servers import Mailbox, smtp_server
 from tests.web.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -257,38 +254,10 @@ def test_password_change_needs_a_signed_in_reader(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-class Mailbox:
-    """An SMTP server on 127.0.0.1 that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        self.received.set()
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    """A real SMTP server, and Django's SMTP backend pointed at it."""
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield mailbox
-    controller.stop()
+    with smtp_server(settings, Mailbox()) as mailbox:
+        yield mailbox
 
 
 def test_password_reset_by_email_end_to_end(client, reader, smtp):

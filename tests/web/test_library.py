@@ -7,7 +7,6 @@ Sources are a real HTTP server on 127.0.0.1 speaking arXiv's formats; the queued
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from werkzeug import Response
 from paperhaul.papers import jobs
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.tasks import run_job
+from tests.local_servers import free_port
 from tests.web.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +54,6 @@ def serve_listing(server, category: str) -> None:
     server.expect_request(f"/listings/rss/{category}").respond_with_data(
         LISTING, content_type="application/rss+xml"
     )
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens once the socket is closed
 
 
 def run_queued_jobs() -> int:
@@ -191,7 +185,7 @@ def test_sync_fetches_the_listings_as_a_job_with_progress(curator_client, source
 def test_unreachable_source_fails_the_job_and_says_which_and_why(curator_client, settings, db):
     settings.PAPERHAUL_ARXIV_DELAY = 0
     settings.PAPERHAUL_HTTP_RETRIES = 0
-    url = f"http://127.0.0.1:{closed_port()}/listings"
+    url = f"http://127.0.0.1:{free_port()}/listings"
     settings.PAPERHAUL_ARXIV_RSS_URL = url
     response = curator_client.post("/library/sync/", {"categories": ["cs.CL"]})
     job, html = job_page(curator_client, response)
@@ -420,7 +414,7 @@ def test_add_garbage_is_a_clear_error_with_the_value_kept(curator_client, source
 def test_add_from_an_unreachable_source_is_502(curator_client, settings):
     settings.PAPERHAUL_ARXIV_DELAY = 0
     settings.PAPERHAUL_HTTP_RETRIES = 0
-    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{closed_port()}/api/query"
+    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{free_port()}/api/query"
     response = curator_client.post("/library/add/", {"target": "2311.11077"})
     assert response.status_code == 502
     html = response.content.decode()
