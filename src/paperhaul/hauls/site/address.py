@@ -24,6 +24,7 @@ SITEMAP_PATH = "/sitemap.xml"
 NOT_FOUND_PATH = "/404.html"
 CSS_PATH = "/static/site.css"
 JS_PATH = "/static/search.js"
+COMBOBOX_JS_PATH = "/static/combobox.js"  # the app's, which search.js builds on
 ICON_PATH = "/static/favicon.svg"
 
 

@@ -26,6 +26,7 @@ from paperhaul.hauls.publishing import (
 )
 from paperhaul.hauls.site import search_index, syndication
 from paperhaul.hauls.site.address import (
+    COMBOBOX_JS_PATH,
     CSS_PATH,
     ICON_PATH,
     JS_PATH,
@@ -41,7 +42,11 @@ from paperhaul.progress import Bar
 # The app's stylesheet, then the static site's few additions, make the site's one CSS file.
 STYLESHEETS = ("paperhaul/site.css", "site/site.css")
 # Copied as they are: (static file of the apps, site path).
-ASSETS = (("site/search.js", JS_PATH), ("site/favicon.svg", ICON_PATH))
+ASSETS = (
+    ("paperhaul/combobox.js", COMBOBOX_JS_PATH),
+    ("site/search.js", JS_PATH),
+    ("site/favicon.svg", ICON_PATH),
+)
 # The pages every build has: the home page, the list of hauls, the topics, search and 404.
 FIXED_PAGES = 5
 

@@ -19,6 +19,7 @@ from paperhaul.hauls.coverage import coverage
 from paperhaul.hauls.models import Haul, HaulItem, Tag
 from paperhaul.hauls.publishing import haul_path, hauls_feed_path, hauls_path, tag_feed_path, tag_path
 from paperhaul.hauls.site.address import (
+    COMBOBOX_JS_PATH,
     CSS_PATH,
     ICON_PATH,
     JS_PATH,
@@ -73,6 +74,7 @@ class Pages:
             "index": link(SEARCH_INDEX_PATH),
             "sitemap": link(SITEMAP_PATH),
             "css": link(CSS_PATH),
+            "combobox_js": link(COMBOBOX_JS_PATH),
             "js": link(JS_PATH),
             "icon": link(ICON_PATH),
             "rss": link(hauls_feed_path("rss")),

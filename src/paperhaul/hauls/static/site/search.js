@@ -1,7 +1,8 @@
 // Search of the static site, entirely in the browser, over search/search-index.json.
-// Every ".typeahead[data-search-index]" box becomes an ARIA 1.2 combobox: typing lists covered
-// papers whose title, authors or id match, arrows choose, Enter opens the chosen paper's page (or
-// submits the form, a search on search/?q=), Escape closes the list and then clears the box.
+// Every ".typeahead[data-search-index]" box becomes an ARIA 1.2 combobox (combobox.js, loaded
+// first): typing lists covered papers whose title, authors or id match, arrows choose, Enter
+// opens the chosen paper's page (or submits the form, a search on search/?q=), Escape closes the
+// list and then clears the box.
 // On the search page, "#search-results" shows every match for ?q=. Without this script the
 // search page still lists every covered link, grouped by haul.
 (function () {
@@ -9,6 +10,7 @@
 
   var MAX_SUGGESTIONS = 8;
   var loaded = {};  // index URL -> Promise of the prepared index
+  var isSitePath = window.paperhaulCombobox.isSitePath;
 
   // Lower-case, without accents, one space between words: "Schölkopf" matches "scholk".
   function fold(text) {
@@ -18,11 +20,6 @@
 
   function isWordChar(ch) {
     return /[a-z0-9]/.test(ch);
-  }
-
-  // Only this site's own pages: a path, never another host.
-  function isSitePath(page) {
-    return typeof page === "string" && page.charAt(0) === "/" && page.charAt(1) !== "/" && page.charAt(1) !== "\\";
   }
 
   function prepare(body) {
@@ -93,155 +90,38 @@
     return authors.length > 3 ? authors.slice(0, 3).join(", ") + " et al." : authors.join(", ");
   }
 
+  function describe(entry) {
+    var latest = entry.hauls[entry.hauls.length - 1];
+    return {
+      label: entry.paper.title,
+      detail: [shortAuthors(entry.authors), latest ? "in " + latest.title : ""].filter(Boolean).join(" · "),
+    };
+  }
+
+  // The index is fetched once per page; after that every answer is immediate.
   function enhance(box) {
-    var input = box.querySelector("input");
-    if (!input) return;
     var indexUrl = box.getAttribute("data-search-index");
-    var base = input.id || "search";
-    var list = document.createElement("ul");
-    var status = document.createElement("div");
-    var options = [];
-    var active = -1;
     var entries = null;
-
-    list.id = base + "-listbox";
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Covered papers");
-    list.hidden = true;
-    status.id = base + "-status";
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    box.appendChild(list);
-    box.appendChild(status);
-
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", list.id);
-
-    function open() {
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      highlight(-1);
-    }
-
-    function highlight(index) {
-      active = index;
-      var items = list.children;
-      for (var i = 0; i < items.length; i++) {
-        items[i].setAttribute("aria-selected", i === index ? "true" : "false");
-      }
-      if (index < 0) {
-        input.removeAttribute("aria-activedescendant");
-        return;
-      }
-      input.setAttribute("aria-activedescendant", items[index].id);
-      items[index].scrollIntoView({ block: "nearest" });
-    }
-
-    function move(step) {
-      if (!options.length) return;
-      open();
-      var next = active < 0 ? (step > 0 ? 0 : options.length - 1) : active + step;
-      highlight((next + options.length) % options.length);
-    }
-
-    function go(index) {
-      if (options[index]) window.location.assign(options[index].paper.url);
-    }
-
-    function option(entry, index) {
-      var item = document.createElement("li");
-      var label = document.createElement("span");
-      var detail = document.createElement("span");
-      var latest = entry.hauls[entry.hauls.length - 1];
-      item.id = base + "-option-" + index;
-      item.className = "typeahead-option";
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", "false");
-      label.className = "label";
-      label.textContent = entry.paper.title;
-      detail.className = "detail";
-      detail.textContent = [shortAuthors(entry.authors), latest ? "in " + latest.title : ""]
-        .filter(Boolean).join(" · ");
-      item.appendChild(label);
-      item.appendChild(detail);
-      // Keep the focus in the box, so choosing with the mouse does not blur (and close) it first.
-      item.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      item.addEventListener("click", function () { go(index); });
-      return item;
-    }
-
-    function suggest() {
-      var text = input.value.trim();
-      options = text && entries ? match(entries, text, MAX_SUGGESTIONS) : [];
-      list.replaceChildren.apply(list, options.map(option));
-      highlight(-1);
-      var count = options.length;
-      status.textContent = !text ? "" : count
-        ? count + (count === 1 ? " suggestion" : " suggestions") + ", use the up and down arrows to choose"
-        : "No covered paper matches";
-      if (count && document.activeElement === input) open(); else close();
-    }
-
-    function changed() {
-      if (entries) {
-        suggest();
-        return;
-      }
-      loadIndex(indexUrl).then(function (prepared) {
-        entries = prepared;
-        suggest();
-      }).catch(function () {
-        status.textContent = "Suggestions are unavailable; press Enter to search";
-      });
-    }
-
-    input.addEventListener("input", changed);
-    input.addEventListener("focus", function () { loadIndex(indexUrl).catch(function () {}); });
-
-    input.addEventListener("keydown", function (event) {
-      if (event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
-      switch (event.key) {
-        case "ArrowDown":
-          event.preventDefault();
-          move(1);
-          break;
-        case "ArrowUp":
-          event.preventDefault();
-          move(-1);
-          break;
-        case "Enter":
-          if (!list.hidden && active >= 0) {
-            event.preventDefault();
-            go(active);
-          } else {
-            close();  // and the form is submitted: the search page lists every match
-          }
-          break;
-        case "Escape":
-          if (!list.hidden) {
-            event.preventDefault();
-            close();
-          } else if (input.value) {
-            event.preventDefault();
-            input.value = "";
-            changed();
-          }
-          break;
-        case "Tab":
-          close();
-          break;
-      }
+    var input = window.paperhaulCombobox.attach(box, {
+      source: function (text, deliver) {
+        if (entries) {
+          deliver(match(entries, text, MAX_SUGGESTIONS));
+          return;
+        }
+        loadIndex(indexUrl).then(function (prepared) {
+          entries = prepared;
+          deliver(match(entries, text, MAX_SUGGESTIONS));
+        }, function () {
+          deliver([], "Suggestions are unavailable; press Enter to search");
+        });
+      },
+      describe: describe,
+      page: function (entry) { return entry.paper.url; },
+      label: "Covered papers",
+      empty: "No covered paper matches",
+      delay: 0,
     });
-
-    input.addEventListener("blur", close);
+    if (input) input.addEventListener("focus", function () { loadIndex(indexUrl).catch(function () {}); });
   }
 
   // search/?q=...: every match, with the hauls that covered it, in place of the full listing.
