@@ -106,6 +106,8 @@ def test_a_large_section_is_split_into_files_of_the_index(client, monkeypatch):
 def test_the_static_site_writes_what_is_served(client, tmp_path):
     import_crafted(tmp_path)
     assert sitemaps.render_index().encode() == client.get("/sitemap.xml").content
-    for section in sitemaps.SITEMAPS:
+    for section, sitemap_class in sitemaps.SITEMAPS.items():
+        if not sitemap_class().paginator.count:
+            continue  # no addresses (no paper filed under a topic yet): in no index, served as a 404
         served = client.get(sitemaps.section_path(section, 1)).content
         assert sitemaps.render_section(section, 1).encode() == served

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from paperhaul.enrich.models import Topic
 from paperhaul.notify import subscriptions
 from paperhaul.notify.keywords import KeywordFilter
 from paperhaul.notify.models import Subscription
@@ -76,6 +77,7 @@ def subscriber(
     frequency: str = "daily",
     kinds: tuple[str, ...] = ("daily",),
     categories: tuple[str, ...] = (),
+    topics: tuple[Topic, ...] = (),
     search: str = "",
     **keywords: tuple[str, ...],
 ) -> Subscription:
@@ -84,6 +86,7 @@ def subscriber(
         frequency=frequency,
         kinds=set(kinds),
         categories=categories,
+        topics=topics,
         search=search,
         keywords=KeywordFilter(**keywords),
     )

@@ -89,3 +89,50 @@ def test_an_unreachable_mail_server_fails_the_run_and_keeps_the_digest(home_with
     assert "waiting 1" in result.stdout
     resumed = home_with_a_subscriber("digest", "send", "--frequency", "daily", "--json")
     assert resumed.json()["sent_now"] == 1 and len(postbox.messages) == 1
+
+
+NEWSLETTER = """
+from paperhaul.hauls import authoring
+from paperhaul.notify import subscriptions
+from paperhaul.notify.models import Subscription
+for email in ("grace@example.org", "alan@example.org"):
+    subscription = Subscription.objects.create(email=email)
+    subscriptions.apply(subscription, subscriptions.preferences(frequency="weekly", kinds={"newsletter"}))
+    subscriptions.confirm(subscription)
+published = authoring.new_haul("ML Arxiv Haul #12", number=12)
+authoring.add_item(published, "https://arxiv.org/abs/2401.00001", "Long documents, at last.")
+authoring.publish(published)
+authoring.new_haul("Work in progress", number=13)
+"""
+
+
+def test_digest_haul_sends_the_newsletter_once_and_refuses_a_draft(home_with_a_subscriber, postbox):
+    cli = home_with_a_subscriber
+    done = cli("shell", "-c", NEWSLETTER)
+    assert done.code == 0, done.stderr
+
+    first = cli("digest", "haul", "12", "--json")
+    assert first.code == 0, first.stderr
+    assert {k: first.json()[k] for k in ("haul", "sent_now", "sent", "failed", "pending")} == {
+        "haul": 12,
+        "sent_now": 2,
+        "sent": 2,
+        "failed": 0,
+        "pending": 0,
+    }
+    assert sorted(m["To"] for m in postbox.messages) == ["alan@example.org", "grace@example.org"]
+    assert all(m["Subject"] == "ML Arxiv Haul #12" and m["List-Unsubscribe-Post"] for m in postbox.messages)
+
+    again = cli("digest", "haul", "12")
+    assert again.code == 0
+    assert again.stdout.strip() == "haul 12: sent 2 (0 now) / failed 0 / waiting 0 / interrupted 0"
+    assert len(postbox.messages) == 2
+
+    draft = cli("digest", "haul", "13")
+    assert draft.code == 1
+    assert draft.stderr.strip() == (
+        "CommandError: haul 13 is a draft: publish it before sending it as the newsletter"
+    )
+    unknown = cli("digest", "haul", "99")
+    assert (unknown.code, unknown.stderr.strip()) == (1, "CommandError: no haul 99")
+    assert len(postbox.messages) == 2

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from paperhaul.community import reactions
+from paperhaul.enrich.models import Takeaway
 from paperhaul.hauls.models import Haul
 from paperhaul.notify import tokens
 from paperhaul.notify.digests import Period
@@ -100,6 +101,17 @@ def test_a_digest_is_multipart_with_one_click_unsubscribe_and_absolute_links(pap
     assert response.status_code == 200
     assert Subscription.objects.get().state == "unsubscribed"
     assert send_digests(Period("daily", TODAY + dt.timedelta(days=1))).sent_now == 0
+
+
+def test_a_paper_is_summed_up_by_its_takeaway_else_by_its_abstract(papers, postbox):
+    subscriber("ada@example.org", kinds=("daily",))
+    Takeaway.objects.create(
+        paper=papers["arxiv:2401.00001"], method=Takeaway.Method.PERSON, text="DPO aligns diffusion too."
+    )
+    send_digests(DAILY)
+    plain = text(postbox.messages[0])
+    assert "DPO aligns diffusion too." in plain
+    assert plain.count(papers["arxiv:2401.00002"].abstract[:40]) == 1  # no takeaway yet: its abstract
 
 
 def test_no_paper_is_sent_twice_and_a_period_only_once(papers, postbox):

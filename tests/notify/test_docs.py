@@ -23,6 +23,7 @@ def test_the_documented_limits_are_the_code_s():
         f"lists the {views.FOR_YOU_LENGTH} recent papers",
         f"the newest {recommend.POOL} papers",
         f"counting {recommend.DISMISSED_WEIGHT:g} times as much",
+        f"+ {recommend.TRENDING_WEIGHT:g} \N{MULTIPLICATION SIGN} its trending score",
     ]
     missing = [sentence for sentence in stated if sentence not in " ".join(DOC.split())]
     assert not missing

@@ -6,6 +6,7 @@ import feedparser
 import pytest
 
 from paperhaul.community import reactions
+from paperhaul.enrich.assign import assign_topics
 from tests.notify.conftest import SITE
 from tests.web.conftest import make_user
 
@@ -114,3 +115,16 @@ def test_a_search_feed_that_cannot_run_is_a_400_with_the_reason(client, papers, 
 
 def test_an_unknown_format_is_not_a_feed(client, papers):
     assert client.get("/feeds/daily.json").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_topic_feed_lists_the_topics_newest_papers(client, papers, fmt):
+    assign_topics()  # topics from the papers' arXiv categories: cs.CL is Large Language Models
+    _, feed = parse(client, f"/feeds/topic/large-language-models.{fmt}")
+    assert feed.feed.title == "paperhaul: Large Language Models"
+    assert feed.feed.link == f"{SITE}/topics/large-language-models/"
+    titles = [e.title for e in feed.entries]
+    assert titles.index("Sparse Attention for Long Documents") < titles.index("An Old Paper About Tokenizers")
+    assert "Speech Recognition with Tiny Transformers" not in titles  # eess.AS: audio and speech
+    assert f"{SITE}/papers/2401.00002" in guids(feed)
+    assert client.get(f"/feeds/topic/no-such-topic.{fmt}").status_code == 404

@@ -42,6 +42,7 @@ class SearchParams(Schema):
     source: str | None = Field(None, description="only papers seen in this source (arxiv-api, daily...)")
     has_code: bool = False
     covered: bool = Field(False, description="only papers covered in a published haul")
+    topic: list[str] = Field([], description="any of these topics (slugs of the taxonomy, as in /topics/)")
 
 
 class HitOut(Schema):

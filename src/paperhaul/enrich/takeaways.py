@@ -229,6 +229,7 @@ def shown(paper_ids: Iterable[int], llm_model: str | None = None) -> dict[int, T
     )
     rows = (
         Takeaway.objects.filter(paper_id__in=list(paper_ids))
+        .defer("prompt")  # thousands of characters a paper that no page shows
         .annotate(rank=rank)
         .order_by("paper_id", "rank", "-generated_at")
     )

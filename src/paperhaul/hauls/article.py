@@ -12,6 +12,7 @@ from __future__ import annotations
 import lxml.html
 
 from paperhaul.hauls.html import article_html
+from paperhaul.hauls.layouts import POST
 from paperhaul.hauls.models import Haul
 from paperhaul.hauls.publishing import paper_page_path
 from paperhaul.hauls.render import document_of
@@ -22,16 +23,17 @@ def item_anchor(position: int) -> str:
     return f"item-{position}"
 
 
-def haul_article(haul: Haul, base: str = "") -> str:
-    """The haul's sections and items as HTML; ``base`` prefixes our own links (site_url() in feeds)."""
-    article = lxml.html.fragment_fromstring(article_html(document_of(haul)))
+def haul_article(haul: Haul, base: str = "", layout: str = POST) -> str:
+    """The haul's sections and items as HTML in ``layout`` (layouts.py); ``base`` prefixes our own
+    links (site_url() in feeds)."""
+    doc = document_of(haul, layout)
+    article = lxml.html.fragment_fromstring(article_html(doc))
     for header in article.findall("header"):
         article.remove(header)
-    items = haul.items.order_by("position").values_list("position", "paper__key")
     blocks = article.xpath("section[@class='haul-item']")
-    for block, (position, key) in zip(blocks, items, strict=True):
-        block.set("id", item_anchor(position))
-        block.insert(1, _paper_link(base + paper_page_path(key)))
+    for block, item in zip(blocks, doc.items, strict=True):
+        block.set("id", item_anchor(item.position))
+        block.insert(1, _paper_link(base + paper_page_path(item.key)))
     return lxml.html.tostring(article, encoding="unicode")
 
 

@@ -39,6 +39,8 @@ class ParsedItem:
     ``url``, ``title`` and ``abstract`` are kept as written in the post (HTML text);
     ``abstract`` is "" when the block has no ``<p>``. ``closed`` says whether ``<hr/>`` ends the
     commentary (the last item of a post usually has none). ``key`` is the URL's canonical key.
+    ``position`` is the item's place in an imported haul (0 when parsed from a file), kept by a
+    layout that reorders items (layouts.py) so each still links to its anchor on the haul page.
     """
 
     url: str
@@ -48,6 +50,7 @@ class ParsedItem:
     commentary: str
     closed: bool
     line: int = field(default=0, compare=False)
+    position: int = field(default=0, compare=False)
 
 
 Block = ParsedSection | ParsedItem

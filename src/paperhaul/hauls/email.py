@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import css_inline
@@ -19,7 +20,7 @@ import lxml.html
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from paperhaul import config
 from paperhaul.hauls.document import ParsedHaul, ParsedItem, ParsedSection
@@ -34,17 +35,28 @@ TEMPLATE = "hauls/email/haul.html"
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
-def haul_message(haul: Haul, to: Sequence[str] = ()) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class Footer:
+    """What a sender adds at the end of both parts: a newsletter's links to manage or stop the
+    subscription (notify/newsletter.py), which differ for each recipient."""
+
+    text: str
+    html: SafeString  # rendered by a template, so escaped already
+
+
+def haul_message(
+    haul: Haul, to: Sequence[str] = (), *, footer: Footer | None = None
+) -> EmailMultiAlternatives:
     """The haul as a message from PAPERHAUL_EMAIL_FROM, subject the haul's title, ready to send."""
     doc = document_of(haul)
     web_url = haul_url(haul)
     message = EmailMultiAlternatives(
         subject=haul.title,
-        body=email_text(doc, web_url),
+        body=email_text(doc, web_url, footer.text if footer else ""),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
     )
-    message.attach_alternative(email_html(doc, web_url), "text/html")
+    message.attach_alternative(email_html(doc, web_url, footer.html if footer else ""), "text/html")
     return message
 
 
@@ -53,7 +65,7 @@ def eml(haul: Haul) -> str:
     return haul_message(haul).message().as_string()
 
 
-def email_html(doc: ParsedHaul, web_url: str) -> str:
+def email_html(doc: ParsedHaul, web_url: str, footer: SafeString | str = "") -> str:
     """The e-mail's HTML part: the sanitised article in a 640px layout, styles inlined."""
     page = render_to_string(
         TEMPLATE,
@@ -64,6 +76,7 @@ def email_html(doc: ParsedHaul, web_url: str) -> str:
             "web_url": web_url,
             "site_name": config.get("PAPERHAUL_SITE_NAME"),
             "site_url": site_url(),
+            "footer": footer,
         },
     )
     return _INLINER.inline(page)
@@ -91,7 +104,7 @@ def absolute_links(fragment: str, page_url: str) -> str:
     )
 
 
-def email_text(doc: ParsedHaul, web_url: str) -> str:
+def email_text(doc: ParsedHaul, web_url: str, footer: str = "") -> str:
     """The plain-text part: headings, then each item as its title, its URL and the commentary."""
     front = doc.front
     head = [underline(front.title, "=")]
@@ -105,7 +118,8 @@ def email_text(doc: ParsedHaul, web_url: str) -> str:
             parts.extend(_section_text(block, web_url))
         else:
             parts.extend(_item_text(block, web_url))
-    parts.append(f"-- \n{config.get('PAPERHAUL_SITE_NAME')} · {site_url()}/")
+    signature = f"-- \n{config.get('PAPERHAUL_SITE_NAME')} · {site_url()}/"
+    parts.append(f"{signature}\n{footer}" if footer else signature)
     return "\n\n".join(part for part in parts if part) + "\n"
 
 

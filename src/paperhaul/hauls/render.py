@@ -2,6 +2,7 @@
 
 One entry per format of `paperhaul haul render`: the post's Markdown, HTML for the web, or the
 e-mail (an .eml file, hauls/email.py). Each takes the Haul, as the e-mail links to the haul's page.
+Markdown and HTML can also be written in another layout (layouts.py: papers grouped by topic).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from paperhaul.errors import InputError
 from paperhaul.hauls.document import Block, FrontMatter, ParsedHaul, ParsedItem, ParsedSection
 from paperhaul.hauls.html import to_html
+from paperhaul.hauls.layouts import POST, arrange
 from paperhaul.hauls.markdown import to_markdown
 from paperhaul.hauls.models import Haul
 
@@ -26,6 +28,8 @@ FORMATS: dict[str, Callable[[Haul], str]] = {
     "html": lambda haul: to_html(document_of(haul)),
     "email": _email,
 }
+# The formats written from the document alone, which can therefore be written in another layout.
+DOCUMENT_FORMATS: dict[str, Callable[[ParsedHaul], str]] = {"md": to_markdown, "html": to_html}
 
 
 def get_haul(number: int) -> Haul:
@@ -35,8 +39,9 @@ def get_haul(number: int) -> Haul:
     return haul
 
 
-def document_of(haul: Haul) -> ParsedHaul:
-    """The haul as the parser would give it: sections and items merged in position order."""
+def document_of(haul: Haul, layout: str = POST) -> ParsedHaul:
+    """The haul as the parser would give it: sections and items merged in position order, then
+    arranged in ``layout`` (the post's own order by default)."""
     front = FrontMatter(
         title=haul.title,
         published_at=haul.published_at,
@@ -50,16 +55,20 @@ def document_of(haul: Haul) -> ParsedHaul:
     positioned += [
         (
             i.position,
-            ParsedItem(i.url, i.paper.key, i.title, i.abstract, i.commentary, i.closed),
+            ParsedItem(i.url, i.paper.key, i.title, i.abstract, i.commentary, i.closed, position=i.position),
         )
         for i in haul.items.select_related("paper")
     ]
     blocks = tuple(block for _, block in sorted(positioned, key=lambda pair: pair[0]))
-    return ParsedHaul(haul.number, front, blocks)
+    return arrange(ParsedHaul(haul.number, front, blocks), layout)
 
 
-def render(haul: Haul, fmt: str = "md") -> str:
-    """The haul in one of FORMATS."""
+def render(haul: Haul, fmt: str = "md", layout: str = POST) -> str:
+    """The haul in one of FORMATS; ``layout`` other than the post's only for DOCUMENT_FORMATS."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return FORMATS[fmt](haul)
+    if layout == POST:
+        return FORMATS[fmt](haul)
+    if fmt not in DOCUMENT_FORMATS:
+        raise InputError(f"--layout {layout} works with --format {' or '.join(DOCUMENT_FORMATS)}")
+    return DOCUMENT_FORMATS[fmt](document_of(haul, layout))

@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages, published hauls, their tags and every paper page.
+"""sitemap.xml: the public pages, published hauls, their tags, the topics and every paper page.
 
 Built on django.contrib.sitemaps, always as an index (/sitemap.xml) of section files
 (/sitemap-<section>-<page>.xml, at most 50,000 addresses each), so a library of a million papers
@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import EmptyPage
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from paperhaul.enrich.models import PaperTopic, Topic
 from paperhaul.hauls import publishing
 from paperhaul.hauls.models import Haul, Tag
 from paperhaul.papers.models import Paper
@@ -71,6 +72,19 @@ class TagSitemap(PublicSitemap):
         return publishing.tag_path(tag)
 
 
+class TopicSitemap(PublicSitemap):
+    """The pages of the topics that have papers (an empty topic's page says nothing worth indexing)."""
+
+    changefreq = "daily"
+
+    def items(self):
+        filed = PaperTopic.objects.filter(topic=OuterRef("pk"))
+        return Topic.objects.filter(Exists(filed)).order_by("slug").only("slug")
+
+    def location(self, topic: Topic) -> str:
+        return reverse("topic", args=[topic.slug])
+
+
 class PaperSitemap(PublicSitemap):
     """Every paper page, lastmod its latest version (else its first): read as plain rows per page."""
 
@@ -95,6 +109,7 @@ SITEMAPS: dict[str, type[PublicSitemap]] = {
     "pages": PagesSitemap,
     "hauls": HaulSitemap,
     "tags": TagSitemap,
+    "topics": TopicSitemap,
     "papers": PaperSitemap,
 }
 

@@ -1,10 +1,11 @@
-"""Subscriptions in Django's admin: who is subscribed, their digests and delivery failures."""
+"""Subscriptions in Django's admin: who is subscribed, their digests and delivery failures; readers'
+For-you topics."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from paperhaul.notify.models import DeliveryFailure, Digest, Interest, Subscription
+from paperhaul.notify.models import DeliveryFailure, Digest, Interest, ReaderPreferences, Subscription
 
 
 class InterestInline(admin.TabularInline):
@@ -36,3 +37,11 @@ class DeliveryFailureAdmin(admin.ModelAdmin):
     list_filter = ["hard"]
     search_fields = ["subscription__email", "message"]
     raw_id_fields = ["subscription", "digest"]
+
+
+@admin.register(ReaderPreferences)
+class ReaderPreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["topics"]

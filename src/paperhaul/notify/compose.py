@@ -9,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.text import Truncator
 
 from paperhaul import config
+from paperhaul.enrich.models import Takeaway
+from paperhaul.enrich.takeaways import shown
 from paperhaul.hauls.publishing import haul_url
 from paperhaul.notify import mail
 from paperhaul.notify.digests import Section, sections_of
@@ -68,11 +70,13 @@ def _items(subscription: Subscription, section: Section) -> list[Item]:
         )
         for haul in section.hauls
     ]
-    items += [_paper_item(subscription, paper) for paper in section.papers]
+    takeaways = shown([paper.pk for paper in section.papers])
+    items += [_paper_item(subscription, paper, takeaways.get(paper.pk)) for paper in section.papers]
     return items
 
 
-def _paper_item(subscription: Subscription, paper: Paper) -> Item:
+def _paper_item(subscription: Subscription, paper: Paper, takeaway: Takeaway | None) -> Item:
+    """A paper with its one-sentence takeaway (readers skim), or the start of its abstract."""
     authors = list(paper.authors or [])
     byline = ", ".join(authors[:SHOWN_AUTHORS]) + (" et al." if len(authors) > SHOWN_AUTHORS else "")
     details = [byline, paper.primary_category, f"{paper.published:%d %b %Y}" if paper.published else ""]
@@ -80,6 +84,12 @@ def _paper_item(subscription: Subscription, paper: Paper) -> Item:
         title=paper.title,
         url=mail.absolute(paper_path(paper)),
         byline=" · ".join(d for d in details if d),
-        snippet=Truncator(" ".join(paper.abstract.split())).chars(SNIPPET_CHARS),
+        snippet=takeaway.text
+        if takeaway
+        else Truncator(" ".join(paper.abstract.split())).chars(SNIPPET_CHARS),
         not_interested_url=mail.not_interested_url(subscription, paper.pk),
     )
+
+
+def _abstract_start(paper: Paper) -> str:
+    return Truncator(" ".join(paper.abstract.split())).chars(SNIPPET_CHARS)

@@ -5,7 +5,9 @@ run that is resumed sends exactly what was planned, and the entries of sent dige
 "already received" means: no later digest repeats a paper (or a haul), nor includes one the
 subscriber marked "not interested", nor one their keyword filters reject.
 
-Each interest is a section; a paper appears in the first section that has it. Sources look back
+Each interest is a section; a paper appears in the first section that has it. The newsletter is
+no section: a haul chosen that way is sent whole when the curator sends it (newsletter.py), and a
+haul received so is not listed again under "New hauls". Sources look back
 a few days (LOOKBACK_DAYS) rather than at one exact day, since arXiv lists papers a day or more
 after their date and a run may come late: what was sent already is never sent again anyway.
 """
@@ -21,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.hauls.models import Haul
 from paperhaul.hauls.publishing import published_hauls
@@ -77,6 +80,9 @@ def section_title(kind: str, value: str) -> str:
         return f"New in {value}"
     if kind == Interest.Kind.SEARCH:
         return f"Saved search: {saved_query(value)}"
+    if kind == Interest.Kind.TOPIC:
+        name = Topic.objects.filter(pk=int(value)).values_list("name", flat=True).first()
+        return f"Topic: {name or 'a topic no longer in the taxonomy'}"
     return Interest.Kind(kind).label.capitalize()
 
 
@@ -89,6 +95,9 @@ SOURCES: dict[str, PaperSource] = {
     ),
     Interest.Kind.CATEGORY: lambda interest, period, seen: sources.category_papers(
         interest.value, period.since, DEPTH
+    ),
+    Interest.Kind.TOPIC: lambda interest, period, seen: sources.topic_papers(
+        int(interest.value), period.since, DEPTH
     ),
     Interest.Kind.SEARCH: lambda interest, period, seen: sources.search_papers(
         sources.saved_search(interest.value, newest=False), period.since, DEPTH
@@ -128,6 +137,8 @@ def build_sections(subscription: Subscription, period: Period) -> list[Section]:
     keywords = keyword_filter(subscription)
     sections = []
     for interest in subscription.interests.all():
+        if interest.kind == Interest.Kind.NEWSLETTER:
+            continue
         section = Section(interest.kind, interest.value)
         if interest.kind == Interest.Kind.HAULS:
             section.hauls = _new_hauls(subscription, period)
@@ -164,18 +175,24 @@ def _new_hauls(subscription: Subscription, period: Period) -> list[Haul]:
 def plan(subscription: Subscription, period: Period) -> Digest:
     """The subscriber's digest for the period: the one already planned, else a new one written now
     with its entries (state ``empty`` when there is nothing new, so no e-mail goes out)."""
-    existing = Digest.objects.filter(subscription=subscription, period=period.key).first()
-    if existing is not None:
-        return existing
-    sections = build_sections(subscription, period)
+    return planned(subscription, period.key) or write_plan(
+        subscription, period.key, build_sections(subscription, period)
+    )
+
+
+def planned(subscription: Subscription, key: str) -> Digest | None:
+    return Digest.objects.filter(subscription=subscription, period=key).first()
+
+
+def write_plan(subscription: Subscription, key: str, sections: list[Section]) -> Digest:
+    """Write the digest ``key`` with its entries, unless another worker did in the meantime."""
     state = Digest.State.PENDING if sections else Digest.State.EMPTY
     try:
         with transaction.atomic():
-            digest = Digest.objects.create(subscription=subscription, period=period.key, state=state)
+            digest = Digest.objects.create(subscription=subscription, period=key, state=state)
             DigestEntry.objects.bulk_create(_entries(digest, sections))
     except IntegrityError:
-        # Another worker planned it in the meantime: theirs stands.
-        return Digest.objects.get(subscription=subscription, period=period.key)
+        return Digest.objects.get(subscription=subscription, period=key)  # theirs stands
     return digest
 
 

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of the reading lists: the daily list, trending, a category, a search.
+"""RSS 2.0 and Atom feeds of the reading lists: the daily list, trending, a category, a topic, a search.
 
 Built on Django's syndication framework over the same lists as the pages and the digests
 (sources.py). Every address starts with site_url() (PAPERHAUL_SITE_URL), never with the
@@ -19,6 +19,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from paperhaul import config
 from paperhaul.community import daily
+from paperhaul.enrich.browse import papers_of_topic
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.hauls.publishing import site_url
 from paperhaul.notify import sources
@@ -71,6 +73,18 @@ def category(request: HttpRequest, name: str) -> PaperList:
         reverse("category", args=[found.name]),
         request.get_full_path(),
         sources.category_papers(found.name, None, FEED_LIMIT),
+    )
+
+
+def topic(request: HttpRequest, slug: str) -> PaperList:
+    """A topic's newest papers, as its page lists them."""
+    found = get_object_or_404(Topic, slug=slug)
+    return PaperList(
+        found.name,
+        f"Newest papers on {found.name}.",
+        reverse("topic", args=[found.slug]),
+        request.get_full_path(),
+        list(papers_of_topic(found)[:FEED_LIMIT]),
     )
 
 

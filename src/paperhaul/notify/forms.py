@@ -6,6 +6,7 @@ import re
 
 from django import forms
 
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.notify import subscriptions
 from paperhaul.notify.keywords import KeywordFilter, parse_entries
@@ -23,11 +24,25 @@ class PreferencesForm(forms.Form):
     )
     trending = forms.BooleanField(label="Trending papers", required=False, initial=True)
     daily = forms.BooleanField(label="The daily list", required=False)
-    hauls = forms.BooleanField(label="New hauls (the curated digests)", required=False)
+    hauls = forms.BooleanField(
+        label="New hauls", required=False, help_text="A link to each curated haul, in your digest."
+    )
+    newsletter = forms.BooleanField(
+        label="The newsletter (each haul in full)",
+        required=False,
+        help_text="The curator's haul itself, by e-mail, when it is sent: not tied to “How often”.",
+    )
     for_you = forms.BooleanField(
         label="Recommended for you",
         required=False,
         help_text="Learned from the upvotes and saved papers of the account with this e-mail address.",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics",
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The period's papers filed under each topic, the surest first.",
     )
     categories = forms.CharField(
         label="Categories",
@@ -60,7 +75,16 @@ class PreferencesForm(forms.Form):
         label="Never papers by", required=False, max_length=5000, help_text="Separated by commas."
     )
 
-    INTEREST_FIELDS = ("trending", "daily", "hauls", "for_you", "categories", "search")
+    INTEREST_FIELDS = (
+        "trending",
+        "daily",
+        "topics",
+        "categories",
+        "search",
+        "hauls",
+        "newsletter",
+        "for_you",
+    )
     FILTER_FIELDS = ("include_words", "exclude_words", "include_authors", "exclude_authors")
 
     def interest_fields(self) -> list:
@@ -81,6 +105,7 @@ class PreferencesForm(forms.Form):
                 frequency=data["frequency"],
                 kinds={kind for kind in subscriptions.PLAIN_KINDS if data.get(kind)},
                 categories=tuple(n for n in _CATEGORY_SEPARATORS.split(data["categories"]) if n),
+                topics=data["topics"],
                 search=data["search"],
                 keywords=keywords,
             )
@@ -98,12 +123,25 @@ class PreferencesForm(forms.Form):
             "frequency": subscription.frequency,
             **{kind.value: kind in kinds for kind in subscriptions.PLAIN_KINDS},
             "categories": " ".join(i.value for i in interests if i.kind == Interest.Kind.CATEGORY),
+            "topics": [int(i.value) for i in interests if i.kind == Interest.Kind.TOPIC],
             "search": subscriptions.saved_query(search) if search else "",
             "include_words": ", ".join(subscription.include_words),
             "exclude_words": ", ".join(subscription.exclude_words),
             "include_authors": ", ".join(subscription.include_authors),
             "exclude_authors": ", ".join(subscription.exclude_authors),
         }
+
+
+class ReaderTopicsForm(forms.Form):
+    """The topics a signed-in reader's For-you page starts from before it has votes to learn from."""
+
+    topics = forms.ModelMultipleChoiceField(
+        label="Your topics",
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Until you upvote or save papers, this page shows recent papers of these topics.",
+    )
 
 
 class SubscribeForm(PreferencesForm):

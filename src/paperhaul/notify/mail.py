@@ -1,4 +1,5 @@
-"""The e-mails of subscriptions: confirmation, "already subscribed" and the digest itself.
+"""The e-mails of subscriptions: confirmation, "already subscribed", the digest, and a haul sent as
+the newsletter (the haul's own message, hauls/email.py, with this subscription's links in its footer).
 
 Every address in them is absolute (hauls.publishing.site_url(), PAPERHAUL_SITE_URL): a mail
 client has no page to resolve a relative one against. A digest carries the one-click unsubscribe
@@ -16,9 +17,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from paperhaul import config
 from paperhaul.errors import PaperhaulError
+from paperhaul.hauls.email import Footer, haul_message
+from paperhaul.hauls.models import Haul
 from paperhaul.hauls.publishing import site_url
 from paperhaul.notify import tokens
 from paperhaul.notify.models import Subscription
@@ -95,6 +99,20 @@ def digest_message(subscription: Subscription, subject: str, context: dict) -> E
     message.attach_alternative(
         _INLINER.inline(render_to_string("notify/email/digest.html", context)), "text/html"
     )
+    return message
+
+
+def newsletter_message(subscription: Subscription, haul: Haul) -> EmailMultiAlternatives:
+    """The haul's e-mail to one subscriber: its links to manage and unsubscribe at the end of both
+    parts, and the List-Unsubscribe headers of a digest."""
+    context = _context(subscription)
+    footer = Footer(
+        render_to_string("notify/email/newsletter_footer.txt", context).strip(),
+        # The template escapes every value it prints.
+        mark_safe(render_to_string("notify/email/newsletter_footer.html", context).strip()),
+    )
+    message = haul_message(haul, [subscription.email], footer=footer)
+    message.extra_headers.update(unsubscribe_headers(subscription))
     return message
 
 

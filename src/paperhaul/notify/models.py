@@ -3,13 +3,15 @@
 A subscription belongs to an e-mail address, not to an account: anyone can subscribe, and the
 signed links in every e-mail (tokens.py) are all it takes to confirm, manage or unsubscribe.
 What a subscription receives is a set of interests, each a kind (trending, the daily list, a
-category, a saved search, new hauls, recommendations) with a value where the kind needs one; another kind
-(topics, issue 6) is one more choice and one more source in digests.py.
+category, a topic, a saved search, new hauls, the newsletter, recommendations) with a value where the
+kind needs one. A signed-in reader's own choices for the For-you page (topics to start from) are
+their ReaderPreferences.
 
 A digest is one e-mail for one subscription and one period (``daily:2024-06-03``,
-``weekly:2024-W23``). Its row is written before it is sent (``sending``) and after (``sent``), so a
-run that crashed is resumed without sending anyone the same digest twice (sending.py), and its
-entries say which papers a subscriber already received, so no later digest repeats them.
+``weekly:2024-W23``; a haul sent as the newsletter is one more "period", ``haul:ID``). Its row is
+written before it is sent (``sending``) and after (``sent``), so a run that crashed is resumed
+without sending anyone the same digest twice (sending.py), and its entries say which papers a
+subscriber already received, so no later digest repeats them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from paperhaul.enrich.models import Topic
 from paperhaul.hauls.models import Haul
 from paperhaul.papers.models import Paper
 
@@ -64,14 +67,17 @@ class Subscription(models.Model):
 
 
 class Interest(models.Model):
-    """One thing a subscription receives; ``value`` is the category or the saved search's query string."""
+    """One thing a subscription receives; ``value`` is the category, the topic's id or the saved
+    search's query string."""
 
     class Kind(models.TextChoices):
         TRENDING = "trending"
         DAILY = "daily", "the daily list"
         CATEGORY = "category"
+        TOPIC = "topic"
         SEARCH = "search", "saved search"
         HAULS = "hauls", "new hauls"
+        NEWSLETTER = "newsletter", "the newsletter (each haul in full)"
         FOR_YOU = "for_you", "recommended for you"
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="interests")
@@ -86,6 +92,21 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}" if self.value else self.kind
+
+
+class ReaderPreferences(models.Model):
+    """A signed-in reader's choices for their For-you page: the topics it starts from before they
+    have upvoted or saved anything (recommend.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reader preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
 
 
 class NotInterested(models.Model):
@@ -116,7 +137,8 @@ class NotInterested(models.Model):
 
 
 class Digest(models.Model):
-    """The digest of one subscription for one period, planned once and sent at most once."""
+    """The digest of one subscription for one period (or one haul sent as the newsletter), planned
+    once and sent at most once."""
 
     class State(models.TextChoices):
         PENDING = "pending"  # planned (entries written), not yet handed to the mail server

@@ -8,8 +8,10 @@ title and abstract, beside the paper's sentence embedding when it has one (searc
 is trained on the spot (a few thousand rows: well under a second) and ranks the pool; "why this
 paper" is the reader's own liked paper nearest to it in the same feature space.
 
-A reader with no upvotes or saves gets nothing here (cold start): the page shows trending papers
-instead. Topics (issue 6) will give a cold start from chosen topics.
+A reader with no upvotes or saves yet (a cold start) who chose topics (ReaderPreferences, on the
+For-you page) gets the pool's papers filed under those topics (enrich/), ranked by how sure the
+filing is plus a share of how much each is trending; "why" is then the topic. A reader with
+neither gets nothing here: the page shows trending papers instead.
 """
 
 from __future__ import annotations
@@ -28,20 +30,24 @@ from sklearn.svm import LinearSVC
 
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import SavedPaper, Vote
-from paperhaul.notify.models import NotInterested
+from paperhaul.community.trending import cached_scores
+from paperhaul.enrich.models import PaperTopic, Topic
+from paperhaul.notify.models import NotInterested, ReaderPreferences
 from paperhaul.papers.models import Paper
 from paperhaul.search.models import Embedding
 
 POOL = 5000  # the newest papers ranked for the page
 DISMISSED_WEIGHT = 5.0
 EMBEDDING_WEIGHT = 1.0  # of the embedding block against the TF-IDF block (both L2-normalised)
+TRENDING_WEIGHT = 0.5  # of the most trending paper's score, beside a topic's confidence (0 to 1)
 
 
 @dataclass(frozen=True)
 class Recommendation:
     paper: Paper
     score: float
-    because: Paper  # the reader's liked paper nearest to this one
+    because: Paper | None = None  # the reader's liked paper nearest to this one
+    topic: Topic | None = None  # for a cold start: the reader's chosen topic the paper is in
 
 
 def liked(user: AbstractBaseUser) -> list[int]:
@@ -59,6 +65,70 @@ def dismissed(user: AbstractBaseUser) -> set[int]:
     return set(NotInterested.objects.filter(mine).values_list("paper_id", flat=True))
 
 
+def chosen_topics(user: AbstractBaseUser) -> list[Topic]:
+    """The topics the reader chose on the For-you page, in the taxonomy's order."""
+    preferences = ReaderPreferences.objects.filter(user=user).first()
+    return list(preferences.topics.all()) if preferences else []
+
+
+def choose_topics(user: AbstractBaseUser, topics: list[Topic]) -> None:
+    preferences, _ = ReaderPreferences.objects.get_or_create(user=user)
+    preferences.topics.set(topics)
+    preferences.save(update_fields=["updated_at"])
+
+
+def recommended(
+    user: AbstractBaseUser,
+    *,
+    limit: int,
+    since: dt.date | None = None,
+    leave_out: set[int] | frozenset = frozenset(),
+) -> list[Recommendation]:
+    """The model's ranking once the reader liked papers, else the cold start from their topics
+    (for_user, from_topics); [] with neither."""
+    if liked(user):
+        return for_user(user, limit=limit, since=since, leave_out=leave_out)
+    return from_topics(user, limit=limit, since=since, leave_out=leave_out)
+
+
+def _pool(leave_out: set[int], since: dt.date | None) -> list[int]:
+    """The newest POOL papers (published on or after ``since``), without ``leave_out``, newest first."""
+    pool = Paper.objects.exclude(id__in=leave_out)
+    if since:
+        pool = pool.filter(published__gte=since)
+    return list(
+        pool.order_by(F("published").desc(nulls_last=True), "-id").values_list("id", flat=True)[:POOL]
+    )
+
+
+def from_topics(
+    user: AbstractBaseUser,
+    *,
+    limit: int,
+    since: dt.date | None = None,
+    leave_out: set[int] | frozenset = frozenset(),
+) -> list[Recommendation]:
+    """A cold start: the pool's papers in the reader's chosen topics, by their surest such topic's
+    confidence plus TRENDING_WEIGHT times their share of the top trending score, then newest."""
+    topics = {topic.pk: topic for topic in chosen_topics(user)}
+    if not topics:
+        return []
+    pool_ids = _pool({*dismissed(user), *leave_out}, since)
+    newest_rank = {pid: rank for rank, pid in enumerate(pool_ids)}
+    surest: dict[int, tuple[float, int]] = {}  # paper -> (confidence, topic)
+    filed = PaperTopic.objects.filter(topic_id__in=list(topics), paper_id__in=pool_ids)
+    for pid, tid, confidence in filed.values_list("paper_id", "topic_id", "confidence"):
+        surest[pid] = max(surest.get(pid, (0.0, 0)), (confidence, tid))
+    trending = dict(cached_scores())
+    top = max(trending.values(), default=0.0) or 1.0
+    scores = {pid: conf + TRENDING_WEIGHT * trending.get(pid, 0.0) / top for pid, (conf, _) in surest.items()}
+    best = sorted(scores, key=lambda pid: (-scores[pid], newest_rank[pid]))[:limit]
+    return [
+        Recommendation(paper, scores[paper.pk], topic=topics[surest[paper.pk][1]])
+        for paper in papers_in_order(best)
+    ]
+
+
 def for_user(
     user: AbstractBaseUser,
     *,
@@ -72,12 +142,7 @@ def for_user(
     if not positives:
         return []
     negatives = dismissed(user)
-    pool = Paper.objects.exclude(id__in=[*positives, *negatives, *leave_out])
-    if since:
-        pool = pool.filter(published__gte=since)
-    pool_ids = list(
-        pool.order_by(F("published").desc(nulls_last=True), "-id").values_list("id", flat=True)[:POOL]
-    )
+    pool_ids = _pool({*positives, *negatives, *leave_out}, since)
     if not pool_ids:
         return []
     negative_ids = sorted(negatives)
@@ -106,7 +171,7 @@ def for_email(email: str, *, limit: int, since: dt.date, leave_out: set[int]) ->
     user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         return []
-    return [r.paper for r in for_user(user, limit=limit, since=since, leave_out=leave_out)]
+    return [r.paper for r in recommended(user, limit=limit, since=since, leave_out=leave_out)]
 
 
 def _features(ids: list[int]) -> sparse.csr_matrix:

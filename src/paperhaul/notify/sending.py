@@ -1,5 +1,8 @@
 """Sending a period's digests through Django's e-mail backend, resumably and at most once each.
 
+The same code sends a haul as the newsletter (newsletter.py): it is one more kind of planned
+digest, so everything below holds for it too.
+
 Subscriptions are taken in batches of PAPERHAUL_DIGEST_BATCH: each batch's digests are planned
 (digests.plan) and then sent over one SMTP connection. Before a message is handed to the server
 its digest row goes from ``pending`` to ``sending`` (a conditional update, so two workers never
@@ -21,16 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from paperhaul.notify import compose
 from paperhaul.notify.digests import Period, plan
-from paperhaul.notify.models import DeliveryFailure, Digest, Subscription
+from paperhaul.notify.models import DeliveryFailure, Digest, Interest, Subscription
 
 MAX_ATTEMPTS = 3  # temporary failures of one digest before it is given up
+Progress = Callable[[int, int], None]  # (subscriptions done, all of them)
 
 
 @dataclass
@@ -54,17 +58,36 @@ class _ConnectionLost(Exception):
     """The mail server is unreachable or dropped the connection."""
 
 
-def send_digests(period: Period, *, progress: Callable[[int, int], None] | None = None) -> SendStats:
-    """Plan and send the period's digests to every active subscription of its frequency."""
-    active = Subscription.objects.filter(state=Subscription.State.ACTIVE, frequency=period.frequency)
-    ids = list(active.order_by("pk").values_list("pk", flat=True))
-    stats = SendStats(period.key)
-    sender = _Sender(stats)
+def send_digests(period: Period, *, progress: Progress | None = None) -> SendStats:
+    """Plan and send the period's digests to every active subscription of its frequency (those
+    that chose only the newsletter get no digests)."""
+    for_digests = Interest.objects.exclude(kind=Interest.Kind.NEWSLETTER).values("subscription_id")
+    active = Subscription.objects.filter(
+        state=Subscription.State.ACTIVE, frequency=period.frequency, pk__in=for_digests
+    )
+    return send_batches(
+        period.key, active, lambda s: plan(s, period), compose.digest_message, progress=progress
+    )
+
+
+def send_batches(
+    key: str,
+    recipients: QuerySet[Subscription],
+    plan_one: Callable[[Subscription], Digest],
+    render: Callable[[Digest], EmailMessage],
+    *,
+    progress: Progress | None = None,
+) -> SendStats:
+    """Plan the digest ``key`` of each recipient (``plan_one`` returns the one planned already, if
+    any) and send the pending ones as ``render`` writes them, batch by batch."""
+    ids = list(recipients.order_by("pk").values_list("pk", flat=True))
+    stats = SendStats(key)
+    sender = _Sender(stats, render)
     done = 0
     size = settings.PAPERHAUL_DIGEST_BATCH
     for batch_ids in (ids[start : start + size] for start in range(0, len(ids), size)):
-        batch = active.filter(pk__in=batch_ids).order_by("pk").prefetch_related("interests")
-        pending = [d for d in (plan(s, period) for s in batch) if d.state == Digest.State.PENDING]
+        batch = recipients.filter(pk__in=batch_ids).order_by("pk").prefetch_related("interests")
+        pending = [d for d in map(plan_one, batch) if d.state == Digest.State.PENDING]
         try:
             sender.send_batch(pending)
         except _ConnectionLost as exc:
@@ -74,6 +97,11 @@ def send_digests(period: Period, *, progress: Callable[[int, int], None] | None 
         if progress:
             progress(done, len(ids))
     return _counted(stats)
+
+
+def summary(key: str) -> SendStats:
+    """The digests of ``key`` by state, as a run would end with them."""
+    return _counted(SendStats(key))
 
 
 def _counted(stats: SendStats) -> SendStats:
@@ -91,8 +119,9 @@ def _counted(stats: SendStats) -> SendStats:
 class _Sender:
     """One SMTP connection per batch, reopened once when the server drops it."""
 
-    def __init__(self, stats: SendStats) -> None:
+    def __init__(self, stats: SendStats, render: Callable[[Digest], EmailMessage]) -> None:
         self.stats = stats
+        self.render = render
 
     def send_batch(self, digests: list[Digest]) -> None:
         if not digests:
@@ -127,7 +156,7 @@ class _Sender:
         return connection
 
     def _send_one(self, connection, digest: Digest) -> None:
-        message = compose.digest_message(digest)  # before claiming: a rendering error leaves it pending
+        message = self.render(digest)  # before claiming: a rendering error leaves it pending
         claimed = Digest.objects.filter(
             pk=digest.pk, state=Digest.State.PENDING, subscription__state=Subscription.State.ACTIVE
         ).update(state=Digest.State.SENDING, claimed_at=timezone.now())

@@ -1,4 +1,5 @@
-"""The lists a reader can follow, as ranked papers: the daily list, trending, a category, a search.
+"""The lists a reader can follow, as ranked papers: the daily list, trending, a category, a topic,
+a search.
 
 Feeds (feeds.py) and digests (digests.py) both read them here, over the community and search
 services the pages use, so an RSS reader, an e-mail and the site show the same papers in the
@@ -17,6 +18,7 @@ from django.http import QueryDict
 from paperhaul.community import daily
 from paperhaul.community.models import Submission
 from paperhaul.community.trending import cached_scores
+from paperhaul.enrich.models import PaperTopic
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Paper
 from paperhaul.search.params import search_request
@@ -45,6 +47,18 @@ def category_papers(name: str, since: dt.date | None, limit: int) -> list[Paper]
     if since:
         papers = papers.filter(published__gte=since)
     return list(daily.newest(papers)[:limit])
+
+
+def topic_papers(topic_id: int, since: dt.date | None, limit: int) -> list[Paper]:
+    """The papers filed under a topic (enrich/), first published on or after ``since``: the surest
+    first (a person's choice, then the primary arXiv category, ...), then the newest."""
+    filed = PaperTopic.objects.filter(topic_id=topic_id)
+    if since:
+        filed = filed.filter(paper__published__gte=since)
+    ranked = filed.order_by(
+        "-confidence", F("paper__published").desc(nulls_last=True), "-paper_id"
+    ).values_list("paper_id", flat=True)
+    return daily.papers_in_order(list(ranked[:limit]))
 
 
 def saved_search(query_string: str, *, newest: bool) -> SearchRequest:

@@ -8,6 +8,7 @@ the link the owner of the address holds).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.notify import mail
 from paperhaul.notify.keywords import KeywordFilter
@@ -23,8 +25,14 @@ from paperhaul.notify.sources import saved_search
 from paperhaul.papers.models import Category, Paper
 
 MAX_CATEGORIES = 20
-# The interests that need no value: the rest name a category or a search.
-PLAIN_KINDS = (Interest.Kind.TRENDING, Interest.Kind.DAILY, Interest.Kind.HAULS, Interest.Kind.FOR_YOU)
+# The interests that need no value: the rest name a category, a topic or a search.
+PLAIN_KINDS = (
+    Interest.Kind.TRENDING,
+    Interest.Kind.DAILY,
+    Interest.Kind.HAULS,
+    Interest.Kind.NEWSLETTER,
+    Interest.Kind.FOR_YOU,
+)
 
 
 @dataclass(frozen=True)
@@ -41,15 +49,17 @@ def preferences(
     frequency: str,
     kinds: set[str],
     categories: tuple[str, ...] = (),
+    topics: Iterable[Topic] = (),
     search: str = "",
     keywords: KeywordFilter | None = None,
 ) -> Preferences:
-    """Validated preferences: known categories (in their library spelling), a searchable query;
-    ``kinds`` are the interests without a value (PLAIN_KINDS). Raises InputError."""
+    """Validated preferences: known categories (in their library spelling), topics of the taxonomy,
+    a searchable query; ``kinds`` are the interests without a value (PLAIN_KINDS). Raises InputError."""
     if frequency not in Subscription.Frequency.values:
         raise InputError(f"unknown frequency {frequency!r}: use daily or weekly")
     interests = [(kind.value, "") for kind in PLAIN_KINDS if kind in kinds]
     interests += [(Interest.Kind.CATEGORY.value, name) for name in known_categories(categories)]
+    interests += [(Interest.Kind.TOPIC.value, str(topic.pk)) for topic in dict.fromkeys(topics)]
     if search.strip():
         interests.append((Interest.Kind.SEARCH.value, search_value(search)))
     if not interests:

@@ -32,6 +32,7 @@ urlpatterns = [
         name="not_interested",
     ),
     path("for-you/", views.for_you, name="for_you"),
+    path("for-you/topics/", views.for_you_topics, name="for_you_topics"),
     path(
         "for-you/not-interested/<int:paper_id>/", views.for_you_not_interested, name="for_you_not_interested"
     ),
@@ -41,4 +42,7 @@ urlpatterns = [
         "feeds/c/<str:name>.<feed_format:fmt>", feeds.serve, {"source": feeds.category}, name="feed_category"
     ),
     path("feeds/search.<feed_format:fmt>", feeds.serve, {"source": feeds.search}, name="feed_search"),
+    path(
+        "feeds/topic/<slug:slug>.<feed_format:fmt>", feeds.serve, {"source": feeds.topic}, name="feed_topic"
+    ),
 ]

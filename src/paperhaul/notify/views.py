@@ -21,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import limits
 from paperhaul.community.reactions import upvoted_among
+from paperhaul.enrich.display import attach
+from paperhaul.enrich.models import Topic
 from paperhaul.notify import recommend, sources, subscriptions, tokens
-from paperhaul.notify.forms import PreferencesForm, SubscribeForm
+from paperhaul.notify.forms import PreferencesForm, ReaderTopicsForm, SubscribeForm
 from paperhaul.notify.mail import MailUnavailable
 from paperhaul.notify.models import NotInterested, Subscription
 from paperhaul.papers.models import Paper
@@ -63,6 +65,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         initial = {
             "search": request.GET.get("q", "")[:1000],
             "categories": request.GET.get("category", "")[:500],
+            "topics": list(Topic.objects.filter(slug__in=request.GET.getlist("topic")[:50])),
         }
         form = SubscribeForm(initial={k: v for k, v in initial.items() if v})
     status = 400 if form.errors else 200
@@ -136,16 +139,44 @@ FOR_YOU_LENGTH = 30
 
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
-    """The reader's recommendations with why each is there; trending papers until they have any."""
-    recommendations = recommend.for_user(request.user, limit=FOR_YOU_LENGTH)
-    papers = [r.paper for r in recommendations] or sources.trending_papers(FOR_YOU_LENGTH)
-    because = {r.paper.pk: r.because for r in recommendations}
+    form = ReaderTopicsForm(initial={"topics": recommend.chosen_topics(request.user)})
+    return _for_you_page(request, form)
+
+
+@login_required
+@require_POST
+def for_you_topics(request: HttpRequest) -> HttpResponse:
+    """Save the topics the reader's page starts from."""
+    form = ReaderTopicsForm(request.POST)
+    if not form.is_valid():
+        return _for_you_page(request, form, status=400)
+    recommend.choose_topics(request.user, list(form.cleaned_data["topics"]))
+    messages.success(request, "Your topics are saved.")
+    return redirect("notify:for_you")
+
+
+def _for_you_page(request: HttpRequest, form: ReaderTopicsForm, status: int = 200) -> HttpResponse:
+    """The reader's recommendations with why each is there; trending papers until there are any."""
+    recommendations = recommend.recommended(request.user, limit=FOR_YOU_LENGTH)
+    papers = attach([r.paper for r in recommendations] or sources.trending_papers(FOR_YOU_LENGTH))
+    why = {r.paper.pk: _why(r) for r in recommendations}
+    basis = "trending"
+    if recommendations:
+        basis = "votes" if recommendations[0].because else "topics"
     context = {
-        "items": [(paper, because.get(paper.pk)) for paper in papers],
-        "cold_start": not recommendations,
+        "items": [(paper, why.get(paper.pk, "")) for paper in papers],
+        "basis": basis,
+        "chosen_topics": bool(recommend.chosen_topics(request.user)),
+        "topics_form": form,
         "voted": upvoted_among(request.user, [p.pk for p in papers]),
     }
-    return render(request, "notify/for_you.html", context)
+    return render(request, "notify/for_you.html", context, status=status)
+
+
+def _why(recommendation: recommend.Recommendation) -> str:
+    if recommendation.because is not None:
+        return f"Because you liked “{recommendation.because.title}”"
+    return f"In your topic “{recommendation.topic.name}”" if recommendation.topic else ""
 
 
 @login_required

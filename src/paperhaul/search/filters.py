@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from paperhaul.enrich.models import PaperTopic, Topic
 from paperhaul.hauls.models import Haul, HaulItem
 from paperhaul.papers.models import Category, PaperCategory, SourceRecord
 
@@ -23,6 +24,7 @@ class Filters:
     source: str | None = None  # a SourceRecord.source, e.g. "arxiv-api" or "daily"
     has_code: bool = False
     covered: bool = False  # covered as an item of a published haul
+    topics: tuple[str, ...] = ()  # slugs of topics of the taxonomy: any of them
     nothing: bool = False  # the filters contradict each other: nothing can match
 
     @classmethod
@@ -34,10 +36,11 @@ class Filters:
         source: str | None = None,
         has_code: bool = False,
         covered: bool = False,
+        topics: tuple[str, ...] = (),
     ) -> Filters:
         """Filters from an inclusive date range, as the CLI and the API take it."""
         before = until + dt.timedelta(days=1) if until else None
-        return cls(since, before, categories, source, has_code, covered)
+        return cls(since, before, categories, source, has_code, covered, topics)
 
     @property
     def active(self) -> bool:
@@ -48,6 +51,7 @@ class Filters:
             or self.source
             or self.has_code
             or self.covered
+            or self.topics
             or self.nothing
         )
 
@@ -102,4 +106,11 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
             " ON h.id = hi.haul_id WHERE hi.paper_id = p.id AND h.status = %s)"
         )
         params.append(Haul.Status.PUBLISHED)
+    if filters.topics:
+        marks = ", ".join(["%s"] * len(filters.topics))
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {PaperTopic._meta.db_table} pt JOIN {Topic._meta.db_table} t"
+            f" ON t.id = pt.topic_id WHERE pt.paper_id = p.id AND t.slug IN ({marks}))"
+        )
+        params.extend(filters.topics)
     return (" AND ".join(clauses) or "1=1"), params

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:number>/sections/", studio.add_section, name="studio_add_section"),
     path("<int:number>/publish/", studio.publish, name="studio_publish"),
     path("<int:number>/unpublish/", studio.unpublish, name="studio_unpublish"),
+    path("<int:number>/newsletter/", studio.newsletter, name="studio_newsletter"),
     path("<int:number>/<str:kind>/<int:pk>/edit/", studio.edit, name="studio_edit"),
     path("<int:number>/<str:kind>/<int:pk>/move/", studio.move, name="studio_move"),
     path("<int:number>/<str:kind>/<int:pk>/remove/", studio.remove, name="studio_remove"),

@@ -7,7 +7,7 @@ from django.urls import include, path, register_converter
 
 from paperhaul.hauls.feeds import HaulsAtomFeed, HaulsFeed, TagAtomFeed, TagFeed
 from paperhaul.web.caching import for_signed_out_readers
-from paperhaul.web.views import accounts, feed, haul_stats, hauls, library, papers, people, search
+from paperhaul.web.views import accounts, feed, haul_stats, hauls, library, papers, people, search, topics
 
 
 class DayConverter:
@@ -28,6 +28,8 @@ urlpatterns = [
     path("trending/", feed.trending, name="trending"),
     path("new/", feed.new, name="new"),
     path("c/<str:category>/", feed.category, name="category"),
+    path("topics/", topics.topics, name="topics"),
+    path("topics/<slug:slug>/", topics.topic, name="topic"),
     path("submit/", feed.submit, name="submit"),
     path("search/", search.search, name="search"),
     # Hauls: publishing.py makes the same paths (haul_path, tag_path, *_feed_path); keep them equal.

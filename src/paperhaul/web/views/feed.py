@@ -1,27 +1,34 @@
-"""The reading lists: the daily list (home), trending, new and per-category pages, and submissions."""
+"""The reading lists: the daily list (home, narrowed to a topic with ``?topic=``), trending, new and
+per-category pages, and submissions."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from paperhaul.community import daily, limits
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.community.trending import trending_page
+from paperhaul.enrich.browse import in_topic, topic_counts
+from paperhaul.enrich.display import attach
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import PaperhaulError
 from paperhaul.papers.models import Category, Job, Paper
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 
-def _list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
-    ids = [p.pk for p in page.items]
+def list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
+    """A page of papers, each with its takeaway and topics (read for the whole page at once)."""
+    ids = [p.pk for p in attach(page.items)]
     return render(request, template, {"page": page, "voted": upvoted_among(request.user, ids), **context})
 
 
@@ -31,7 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
     picked = request.GET.get("date")
     if picked:
         try:
-            return redirect("day", day=dt.date.fromisoformat(picked))
+            target = reverse("day", kwargs={"day": dt.date.fromisoformat(picked)})
+            topic = request.GET.get("topic", "").strip()
+            return redirect(f"{target}?{urlencode({'topic': topic})}" if topic else target)
         except ValueError:
             messages.error(request, f"“{picked[:40]}” is not a date (YYYY-MM-DD)")
     latest = daily.latest_day()
@@ -50,18 +59,34 @@ def day(request: HttpRequest, day: str) -> HttpResponse:
 
 
 def _day_page(request: HttpRequest, date: dt.date) -> HttpResponse:
-    page = window(daily.papers_of_day(date), page_number(request.GET))
+    """The day's list; ``?topic=SLUG`` keeps the papers of one topic, the chips say how many each has."""
+    papers = daily.papers_of_day(date)
+    chips = topic_counts(papers)
+    topic = _topic(request)
+    if topic is not None:
+        papers = in_topic(papers, topic)
+        if all(chip != topic for chip, _ in chips):
+            chips.append((topic, 0))
+    page = window(papers, page_number(request.GET))
     previous_day, next_day = daily.neighbour_days(date)
-    return _list_page(
+    return list_page(
         request,
         "feed/daily.html",
         page,
+        topic=topic,
+        topic_chips=chips,
         day=date,
         today=daily.today(),
         previous_day=previous_day,
         next_day=next_day,
         window_days=daily.submission_window(),
     )
+
+
+def _topic(request: HttpRequest) -> Topic | None:
+    """The topic named by ``?topic=SLUG``; an unknown one is a 404, like an unknown category."""
+    slug = request.GET.get("topic", "").strip()
+    return get_object_or_404(Topic, slug=slug) if slug else None
 
 
 def _welcome(request: HttpRequest) -> HttpResponse:
@@ -78,20 +103,20 @@ def _welcome(request: HttpRequest) -> HttpResponse:
 @for_signed_out_readers
 def trending(request: HttpRequest) -> HttpResponse:
     page = trending_page(page_number(request.GET), PER_PAGE)
-    return _list_page(request, "feed/trending.html", page)
+    return list_page(request, "feed/trending.html", page)
 
 
 @for_signed_out_readers
 def new(request: HttpRequest) -> HttpResponse:
     page = window(daily.newest(Paper.objects.all()), page_number(request.GET))
-    return _list_page(request, "feed/new.html", page)
+    return list_page(request, "feed/new.html", page)
 
 
 @for_signed_out_readers
 def category(request: HttpRequest, category: str) -> HttpResponse:
     found = get_object_or_404(Category, name=category)
     page = window(daily.newest(Paper.objects.filter(categories=found)), page_number(request.GET))
-    return _list_page(request, "feed/category.html", page, category=found)
+    return list_page(request, "feed/category.html", page, category=found)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from paperhaul.hauls import publishing, sitemaps
 from paperhaul.hauls.article import haul_article
+from paperhaul.hauls.layouts import LAYOUTS, POST
 from paperhaul.hauls.models import Haul
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import page_number, window
@@ -27,15 +28,20 @@ def hauls(request: HttpRequest) -> HttpResponse:
 
 @for_signed_out_readers
 def haul(request: HttpRequest, slug: str) -> HttpResponse:
+    """A haul as posted, or with its papers grouped by topic (``?layout=topics``)."""
     found = get_object_or_404(publishing.listed(Haul.objects.all()), slug=slug)
     draft = found.status != Haul.Status.PUBLISHED
     if draft and not request.user.is_staff:
         raise Http404("no such haul")
+    layout = request.GET.get("layout") or POST
+    if layout not in LAYOUTS:
+        raise Http404("no such layout")
     older, newer = publishing.neighbours(found)
     context = {
         "haul": found,
         "draft": draft,
-        "article": haul_article(found),
+        "article": haul_article(found, layout=layout),
+        "layout": layout,
         "canonical": publishing.haul_url(found),
         "older": older,
         "newer": newer,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from paperhaul.community import comments, limits, reactions
 from paperhaul.community.daily import counted
 from paperhaul.community.models import Comment
+from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
 from paperhaul.papers.lookup import find_paper
@@ -53,6 +54,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
         "saved": reactions.has_saved(request.user, paper),
         "categories": paper.categories.order_by("papercategory__id"),
+        "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
         "outbound": _outbound(paper),
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from paperhaul.community import people
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.reactions import upvoted_among
+from paperhaul.enrich.display import attach
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
@@ -17,8 +18,8 @@ PROFILE_LISTS = {"upvotes": "Upvotes", "comments": "Comments", "saved": "Saved"}
 
 
 def _papers_page(request: HttpRequest, ids_page: Page) -> tuple[Page, set[int]]:
-    """A page of paper ids as a page of papers, and which of them the reader upvoted."""
-    papers = papers_in_order(list(ids_page.items))
+    """A page of paper ids as a page of papers (with takeaways and topics), and which the reader upvoted."""
+    papers = attach(papers_in_order(list(ids_page.items)))
     page = Page(papers, ids_page.number, ids_page.has_next, ids_page.per_page)
     return page, upvoted_among(request.user, [p.pk for p in papers])
 

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_safe
 
 from paperhaul.community.daily import with_activity
 from paperhaul.community.reactions import upvoted_among
+from paperhaul.enrich.display import attach
+from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Paper
 from paperhaul.search import service
-from paperhaul.search.params import TRUE_VALUES, search_request
+from paperhaul.search.params import TRUE_VALUES, search_request, topic_slugs
 from paperhaul.search.query import parse_query
 from paperhaul.web import links
 from paperhaul.web.caching import for_signed_out_readers
@@ -83,8 +85,9 @@ def _follow_query(params: QueryDict) -> str:
 
 
 def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
-    """The hits as papers with their upvote and comment counts, in the order of the hits."""
+    """The hits as papers with their counts, takeaways and topics, in the order of the hits."""
     papers = with_activity(Paper.objects.all()).in_bulk([hit.key for hit in hits], field_name="key")
+    attach(list(papers.values()))
     return [
         Result(paper, highlighter.whole(paper.title), highlighter.snippet(paper.abstract))
         for paper in (papers.get(hit.key) for hit in hits)
@@ -104,11 +107,19 @@ def _form(params: QueryDict) -> dict:
         "source": params.get("source", ""),
         "has_code": params.get("has_code", "").strip().lower() in TRUE_VALUES,
         "covered": params.get("covered", "").strip().lower() in TRUE_VALUES,
+        "topics": _topic_choices(params),
     }
+    form["topic"] = any(checked for _, checked in form["topics"])
     form["filtered"] = form["mode"] != "hybrid" or any(
-        form[name] for name in ("since", "until", "category", "source", "has_code", "covered")
+        form[name] for name in ("since", "until", "category", "source", "has_code", "covered", "topic")
     )
     return form
+
+
+def _topic_choices(params: QueryDict) -> list[tuple[Topic, bool]]:
+    """Every topic of the taxonomy, and whether this search keeps it (``topic``, repeatable)."""
+    wanted = set(topic_slugs(params))
+    return [(topic, topic.slug in wanted) for topic in Topic.objects.only("name", "slug")]
 
 
 def _sort_links(params: QueryDict) -> list[dict]:

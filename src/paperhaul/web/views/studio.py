@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paperhaul.errors import PaperhaulError, SourceError
 from paperhaul.hauls import authoring, publishing
@@ -28,6 +28,7 @@ from paperhaul.hauls.duplicates import check_haul
 from paperhaul.hauls.html import article_html
 from paperhaul.hauls.models import Haul, HaulItem, HaulSection
 from paperhaul.hauls.render import document_of
+from paperhaul.notify import tasks as notify_tasks
 from paperhaul.web.caching import forget_page
 from paperhaul.web.links import is_web_address, paper_path
 from paperhaul.web.studio_forms import (
@@ -183,6 +184,26 @@ def publish(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @staff_only
+@require_http_methods(["GET", "POST"])
+def newsletter(request: HttpRequest, number: int) -> HttpResponse:
+    """GET asks to confirm, saying whom it reaches, and then follows the sending; POST queues the
+    send of the published haul to the newsletter's subscribers for the worker (notify/tasks.py)."""
+    haul = _haul(number)
+    if request.method == "POST":
+        try:
+            queued = notify_tasks.queue_newsletter(haul)
+        except PaperhaulError as exc:
+            return _editor(request, haul, 400, error=str(exc))
+        if queued:
+            messages.success(request, "Queued: the worker sends it now, to those who have not received it.")
+        else:
+            messages.info(request, "It is being sent already.")
+        return redirect("studio_newsletter", number=haul.number)
+    status = notify_tasks.newsletter_status(haul)
+    return render(request, "studio/newsletter.html", {"haul": haul, "newsletter": status})
+
+
+@staff_only
 @require_POST
 def unpublish(request: HttpRequest, number: int) -> HttpResponse:
     haul = _haul(number)
@@ -297,6 +318,7 @@ def _editor(
         "findings": findings,
         "error": error,
         "public_path": publishing.haul_path(haul),
+        "newsletter": notify_tasks.newsletter_status(haul) if haul.status == Haul.Status.PUBLISHED else None,
         "header_form": forms_.get("header_form") or HeaderForm.of(haul),
         "add_form": forms_.get("add_form") or AddItemForm(haul=haul),
         "section_form": forms_.get("section_form") or SectionForm(prefix="section"),

@@ -15,6 +15,7 @@ from django.db.models import F
 from paperhaul.errors import InputError
 from paperhaul.hauls import authoring, stats
 from paperhaul.hauls.duplicates import Finding, check_haul
+from paperhaul.hauls.layouts import LAYOUTS, POST
 from paperhaul.hauls.models import Haul, HaulItem, HaulSection
 from paperhaul.hauls.publishing import haul_path
 from paperhaul.hauls.render import FORMATS, get_haul, render
@@ -38,6 +39,12 @@ class Command(LibraryCommand):
         render_parser = sub.add_parser("render", help="write a haul out")
         render_parser.add_argument("number", metavar="N", type=int)
         render_parser.add_argument("--format", choices=list(FORMATS), default="md")
+        render_parser.add_argument(
+            "--layout",
+            choices=LAYOUTS,
+            default=POST,
+            help="topics: the papers grouped under their topics (md and html)",
+        )
         render_parser.add_argument(
             "--output", metavar="PATH", type=Path, help="write here instead of standard output"
         )
@@ -111,8 +118,8 @@ class Command(LibraryCommand):
     def handle(self, *args, subcommand: str, **options) -> None:
         getattr(self, f"handle_{subcommand}")(**options)
 
-    def handle_render(self, *, number: int, format: str, output: Path | None, **options) -> None:
-        text = render(get_haul(number), format)
+    def handle_render(self, *, number: int, format: str, layout: str, output: Path | None, **options) -> None:
+        text = render(get_haul(number), format, layout)
         if output is None or str(output) == "-":
             self.stdout.write(text, ending="")
         else:

@@ -1,12 +1,17 @@
-"""`paperhaul digest send|preview`: e-mail digests to subscribers (docs/subscriptions.md)."""
+"""`paperhaul digest send|preview|haul`: e-mail digests, and a haul as the newsletter, to subscribers
+(docs/subscriptions.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from paperhaul.errors import InputError, PaperhaulError
+from paperhaul.hauls.models import Haul
 from paperhaul.notify.compose import message_for
 from paperhaul.notify.digests import Period, build_sections, today
 from paperhaul.notify.models import Subscription
-from paperhaul.notify.sending import send_digests
+from paperhaul.notify.newsletter import check_sendable, send_newsletter
+from paperhaul.notify.sending import Progress, SendStats, send_digests
 from paperhaul.notify.subscriptions import normalise_email
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.papers.management.commands.list import iso_date
@@ -26,25 +31,51 @@ class Command(LibraryCommand):
         preview.add_argument("email")
         preview.add_argument("--date", help="the day the period is for, YYYY-MM-DD (default: today)")
         preview.add_argument("--html", action="store_true", help="print the HTML part instead of the text")
+        haul = subcommands.add_parser(
+            "haul", help="send a published haul as the newsletter to its subscribers (run again to resume)"
+        )
+        haul.add_argument("number", type=int, help="the haul's number")
+        haul.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, subcommand: str, **options) -> None:
         getattr(self, f"handle_{subcommand}")(**options)
 
     def handle_send(self, *, frequency: str, date: str | None, json: bool, **options) -> None:
         period = Period(frequency, iso_date(date) if date else today())
-        with progress_bar(f"digest {period.key}") as bar:
+        stats = self._with_bar(f"digest {period.key}", lambda report: send_digests(period, progress=report))
+        self._report(stats, stats.period, stats.as_json() if json else None, with_empty=True)
+
+    def handle_haul(self, *, number: int, json: bool, **options) -> None:
+        haul = Haul.objects.filter(number=number).first()
+        if haul is None:
+            raise InputError(f"no haul {number}")
+        check_sendable(haul)  # before the progress bar starts
+        stats = self._with_bar(f"haul {number}", lambda report: send_newsletter(haul, progress=report))
+        self._report(stats, f"haul {number}", {"haul": number, **stats.as_json()} if json else None)
+
+    def _with_bar(self, label: str, send: Callable[[Progress], SendStats]) -> SendStats:
+        with progress_bar(label) as bar:
 
             def report(done: int, total: int) -> None:
                 bar.update(completed=done, total=total, records=f"{done:,}", rate="-")
 
-            stats = send_digests(period, progress=report)
-        if json:
-            self.print_json(stats.as_json())
+            return send(report)
+
+    def _report(
+        self, stats: SendStats, label: str, as_json: dict | None, *, with_empty: bool = False
+    ) -> None:
+        """One line of counts (or the JSON document), then a failing exit when the run stopped."""
+        if as_json is not None:
+            self.print_json(as_json)
         else:
-            self.stdout.write(
-                f"{stats.period}: sent {stats.sent} ({stats.sent_now} now) / empty {stats.empty} / "
-                f"failed {stats.failed} / waiting {stats.pending} / interrupted {stats.interrupted}"
-            )
+            counts = [f"sent {stats.sent} ({stats.sent_now} now)"]
+            counts += [f"empty {stats.empty}"] if with_empty else []
+            counts += [
+                f"failed {stats.failed}",
+                f"waiting {stats.pending}",
+                f"interrupted {stats.interrupted}",
+            ]
+            self.stdout.write(f"{label}: {' / '.join(counts)}")
         if stats.stopped:
             raise PaperhaulError(stats.stopped)
 

@@ -5,6 +5,7 @@ import datetime as dt
 from paperhaul.errors import InputError
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.search.filters import Filters
+from paperhaul.search.params import check_topics
 from paperhaul.search.service import MODES, SORTS, SearchRequest, search
 
 
@@ -25,6 +26,7 @@ class Command(LibraryCommand):
         parser.add_argument("--offset", type=int, default=0)
         parser.add_argument("--sort", choices=SORTS, default="relevance")
         parser.add_argument("--category", action="append", default=[], help="any of these (repeatable)")
+        parser.add_argument("--topic", action="append", default=[], help="any of these topics (slugs)")
         parser.add_argument("--since", type=_date, help="published on or after this date")
         parser.add_argument("--until", type=_date, help="published on or before this date")
         parser.add_argument("--source", help="only papers seen in this source (e.g. arxiv-api, daily)")
@@ -40,6 +42,7 @@ class Command(LibraryCommand):
             source=options["source"],
             has_code=options["has_code"],
             covered=options["covered"],
+            topics=check_topics(tuple(dict.fromkeys(options["topic"]))),
         )
         request = SearchRequest(
             q=query,
