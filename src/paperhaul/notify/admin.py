@@ -1,5 +1,5 @@
 """Subscriptions in Django's admin: who is subscribed, their digests and delivery failures; readers'
-For-you topics."""
+For-you topics and keyword filters."""
 
 from __future__ import annotations
 

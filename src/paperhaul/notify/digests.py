@@ -29,7 +29,7 @@ from paperhaul.hauls.models import Haul
 from paperhaul.hauls.publishing import published_hauls
 from paperhaul.notify import recommend, sources
 from paperhaul.notify.models import Digest, DigestEntry, Interest, NotInterested, Subscription
-from paperhaul.notify.subscriptions import keyword_filter, saved_query
+from paperhaul.notify.subscriptions import saved_query
 from paperhaul.papers.models import Paper
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def received_hauls(subscription: Subscription) -> set[int]:
 def build_sections(subscription: Subscription, period: Period) -> list[Section]:
     """The sections of the subscriber's next digest, without writing anything (empty ones dropped)."""
     seen = received_papers(subscription)
-    keywords = keyword_filter(subscription)
+    keywords = subscription.keyword_filter
     sections = []
     for interest in subscription.interests.all():
         if interest.kind == Interest.Kind.NEWSLETTER:

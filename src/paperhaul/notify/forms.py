@@ -1,4 +1,5 @@
-"""The subscription forms: what to receive and how often (and, to subscribe, the e-mail address)."""
+"""The subscription forms: what to receive and how often (and, to subscribe, the e-mail address);
+the For-you page's forms: a reader's topics and keyword filters."""
 
 from __future__ import annotations
 
@@ -9,13 +10,60 @@ from django import forms
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.notify import subscriptions
-from paperhaul.notify.keywords import KeywordFilter, parse_entries
+from paperhaul.notify.keywords import FIELDS, KeywordFilter, parse_entries
 from paperhaul.notify.models import Interest, Subscription
 
 _CATEGORY_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class PreferencesForm(forms.Form):
+class EntriesField(forms.CharField):
+    """One list of a keyword filter as typed (entries separated by commas), cleaned by
+    keywords.parse_entries into a tuple, so a bad entry is named beside its field."""
+
+    def clean(self, value: str | None) -> tuple[str, ...]:
+        try:
+            return parse_entries(super().clean(value), self.label)
+        except InputError as exc:
+            raise forms.ValidationError(_sentence(str(exc))) from None
+
+
+class KeywordFiltersForm(forms.Form):
+    """The four keyword filters (keywords.py) in one wording wherever they are set: the subscription
+    forms extend this form, and a signed-in reader's For-you page uses it as it is."""
+
+    include_words = EntriesField(
+        label="Only papers mentioning",
+        required=False,
+        max_length=5000,
+        help_text="Words or phrases separated by commas; leave empty for no restriction.",
+    )
+    exclude_words = EntriesField(
+        label="Never papers mentioning", required=False, max_length=5000, help_text="Separated by commas."
+    )
+    include_authors = EntriesField(
+        label="Only papers by",
+        required=False,
+        max_length=5000,
+        help_text="Author names separated by commas (a paper by one of them, or mentioning a word above).",
+    )
+    exclude_authors = EntriesField(
+        label="Never papers by", required=False, max_length=5000, help_text="Separated by commas."
+    )
+
+    def filter_fields(self) -> list:
+        return [self[name] for name in FIELDS]
+
+    def keyword_filter(self) -> KeywordFilter:
+        """The filter of a valid form."""
+        return KeywordFilter(*(self.cleaned_data[name] for name in FIELDS))
+
+    @staticmethod
+    def initial_filters(keywords: KeywordFilter) -> dict[str, str]:
+        """The fields' values for a saved filter."""
+        return {name: ", ".join(getattr(keywords, name)) for name in FIELDS}
+
+
+class PreferencesForm(KeywordFiltersForm):
     frequency = forms.ChoiceField(
         label="How often",
         choices=[("daily", "Daily"), ("weekly", "Weekly (on Mondays)")],
@@ -56,24 +104,6 @@ class PreferencesForm(forms.Form):
         max_length=1000,
         help_text='New papers matching a search, e.g. “diffusion author:"Stefano Ermon" cat:cs.CV”.',
     )
-    include_words = forms.CharField(
-        label="Only papers mentioning",
-        required=False,
-        max_length=5000,
-        help_text="Words or phrases separated by commas; leave empty for no restriction.",
-    )
-    exclude_words = forms.CharField(
-        label="Never papers mentioning", required=False, max_length=5000, help_text="Separated by commas."
-    )
-    include_authors = forms.CharField(
-        label="Only papers by",
-        required=False,
-        max_length=5000,
-        help_text="Author names separated by commas (a paper by one of them, or mentioning a word above).",
-    )
-    exclude_authors = forms.CharField(
-        label="Never papers by", required=False, max_length=5000, help_text="Separated by commas."
-    )
 
     INTEREST_FIELDS = (
         "trending",
@@ -85,29 +115,22 @@ class PreferencesForm(forms.Form):
         "newsletter",
         "for_you",
     )
-    FILTER_FIELDS = ("include_words", "exclude_words", "include_authors", "exclude_authors")
 
     def interest_fields(self) -> list:
         return [self[name] for name in self.INTEREST_FIELDS]
-
-    def filter_fields(self) -> list:
-        return [self[name] for name in self.FILTER_FIELDS]
 
     def clean(self) -> dict:
         data = super().clean()
         if self.errors:
             return data
         try:
-            keywords = KeywordFilter(
-                *(parse_entries(data[name], self.fields[name].label) for name in self.FILTER_FIELDS)
-            )
             data["preferences"] = subscriptions.preferences(
                 frequency=data["frequency"],
                 kinds={kind for kind in subscriptions.PLAIN_KINDS if data.get(kind)},
                 categories=tuple(n for n in _CATEGORY_SEPARATORS.split(data["categories"]) if n),
                 topics=data["topics"],
                 search=data["search"],
-                keywords=keywords,
+                keywords=self.keyword_filter(),
             )
         except InputError as exc:
             raise forms.ValidationError(_sentence(str(exc))) from None
@@ -125,10 +148,7 @@ class PreferencesForm(forms.Form):
             "categories": " ".join(i.value for i in interests if i.kind == Interest.Kind.CATEGORY),
             "topics": [int(i.value) for i in interests if i.kind == Interest.Kind.TOPIC],
             "search": subscriptions.saved_query(search) if search else "",
-            "include_words": ", ".join(subscription.include_words),
-            "exclude_words": ", ".join(subscription.exclude_words),
-            "include_authors": ", ".join(subscription.include_authors),
-            "exclude_authors": ", ".join(subscription.exclude_authors),
+            **cls.initial_filters(subscription.keyword_filter),
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 from paperhaul.errors import InputError
@@ -79,3 +79,8 @@ class KeywordFilter:
         if include_words is None and include_authors is None:
             return True
         return in_text(include_words) or in_names(include_authors)
+
+
+# The four lists by name, in order: also the names of the form fields (forms.KeywordFiltersForm) and
+# of the JSON fields that keep them (models.KeywordLists).
+FIELDS = tuple(field.name for field in fields(KeywordFilter))

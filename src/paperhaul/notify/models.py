@@ -4,8 +4,8 @@ A subscription belongs to an e-mail address, not to an account: anyone can subsc
 signed links in every e-mail (tokens.py) are all it takes to confirm, manage or unsubscribe.
 What a subscription receives is a set of interests, each a kind (trending, the daily list, a
 category, a topic, a saved search, new hauls, the newsletter, recommendations) with a value where the
-kind needs one. A signed-in reader's own choices for the For-you page (topics to start from) are
-their ReaderPreferences.
+kind needs one. A signed-in reader's own choices for the For-you page (topics to start from, keyword
+filters) are their ReaderPreferences.
 
 A digest is one e-mail for one subscription and one period (``daily:2024-06-03``,
 ``weekly:2024-W23``; a haul sent as the newsletter is one more "period", ``haul:ID``). Its row is
@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from paperhaul.enrich.models import Topic
 from paperhaul.hauls.models import Haul
+from paperhaul.notify.keywords import FIELDS, KeywordFilter
 from paperhaul.papers.models import Paper
 
 
@@ -31,7 +32,29 @@ def new_secret() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Subscription(models.Model):
+class KeywordLists(models.Model):
+    """The four lists of a keyword filter (keywords.py), kept alike by a subscription (for its
+    digests) and by a reader (for their For-you page), so one form and one filter serve both."""
+
+    include_words = models.JSONField(default=list, blank=True)
+    exclude_words = models.JSONField(default=list, blank=True)
+    include_authors = models.JSONField(default=list, blank=True)
+    exclude_authors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def keyword_filter(self) -> KeywordFilter:
+        return KeywordFilter(*(tuple(getattr(self, name)) for name in FIELDS))
+
+    @keyword_filter.setter
+    def keyword_filter(self, keywords: KeywordFilter) -> None:
+        for name in FIELDS:
+            setattr(self, name, list(getattr(keywords, name)))
+
+
+class Subscription(KeywordLists):
     class State(models.TextChoices):
         PENDING = "pending"  # waiting for the confirmation link to be followed
         ACTIVE = "active"
@@ -47,10 +70,6 @@ class Subscription(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
     # Part of every link sent to the address: a new secret voids all earlier links.
     secret = models.CharField(max_length=32, default=new_secret, editable=False)
-    include_words = models.JSONField(default=list, blank=True)
-    exclude_words = models.JSONField(default=list, blank=True)
-    include_authors = models.JSONField(default=list, blank=True)
-    exclude_authors = models.JSONField(default=list, blank=True)
     hard_failures = models.PositiveSmallIntegerField(
         default=0, help_text="Hard delivery failures since the last delivered digest."
     )
@@ -94,9 +113,10 @@ class Interest(models.Model):
         return f"{self.kind}:{self.value}" if self.value else self.kind
 
 
-class ReaderPreferences(models.Model):
+class ReaderPreferences(KeywordLists):
     """A signed-in reader's choices for their For-you page: the topics it starts from before they
-    have upvoted or saved anything (recommend.py)."""
+    have upvoted or saved anything, and the keyword filters every paper recommended to them passes,
+    on the page and in the "Recommended for you" section of a digest (recommend.py)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")

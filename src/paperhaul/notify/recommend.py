@@ -11,7 +11,11 @@ paper" is the reader's own liked paper nearest to it in the same feature space.
 A reader with no upvotes or saves yet (a cold start) who chose topics (ReaderPreferences, on the
 For-you page) gets the pool's papers filed under those topics (enrich/), ranked by how sure the
 filing is plus a share of how much each is trending; "why" is then the topic. A reader with
-neither gets nothing here: the page shows trending papers instead.
+neither gets nothing here: the page shows trending papers instead (trending()).
+
+Every list here passes the reader's keyword filters (ReaderPreferences, keywords.py), the page's and
+the "Recommended for you" digest section's alike: the ranking is read further down until ``limit``
+papers pass, so a strict filter still fills the list.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import SavedPaper, Vote
 from paperhaul.community.trending import cached_scores
 from paperhaul.enrich.models import PaperTopic, Topic
+from paperhaul.notify.keywords import FIELDS, KeywordFilter
 from paperhaul.notify.models import NotInterested, ReaderPreferences
 from paperhaul.papers.models import Paper
 from paperhaul.search.models import Embedding
@@ -77,6 +82,36 @@ def choose_topics(user: AbstractBaseUser, topics: list[Topic]) -> None:
     preferences.save(update_fields=["updated_at"])
 
 
+def reader_filter(user: AbstractBaseUser) -> KeywordFilter:
+    """The keyword filters the reader set on the For-you page (none: every paper passes)."""
+    preferences = ReaderPreferences.objects.filter(user=user).first()
+    return preferences.keyword_filter if preferences else KeywordFilter()
+
+
+def choose_filter(user: AbstractBaseUser, keywords: KeywordFilter) -> None:
+    preferences, _ = ReaderPreferences.objects.get_or_create(user=user)
+    preferences.keyword_filter = keywords
+    preferences.save(update_fields=[*FIELDS, "updated_at"])
+
+
+def trending(user: AbstractBaseUser, *, limit: int) -> list[Paper]:
+    """The top of trending that passes the reader's filters: their page until it has recommendations."""
+    return _passing([paper_id for paper_id, _ in cached_scores()], reader_filter(user), limit)
+
+
+def _passing(ranked: list[int], keywords: KeywordFilter, limit: int) -> list[Paper]:
+    """The first ``limit`` papers of ``ranked`` (in its order) that pass ``keywords``, read in
+    batches that double, so a strict filter reads deep without loading the whole ranking at once."""
+    if not keywords.active:
+        return papers_in_order(ranked[:limit])
+    kept: list[Paper] = []
+    start, batch = 0, 2 * limit
+    while start < len(ranked) and len(kept) < limit:
+        kept += [paper for paper in papers_in_order(ranked[start : start + batch]) if keywords.passes(paper)]
+        start, batch = start + batch, 2 * batch
+    return kept[:limit]
+
+
 def recommended(
     user: AbstractBaseUser,
     *,
@@ -85,7 +120,7 @@ def recommended(
     leave_out: set[int] | frozenset = frozenset(),
 ) -> list[Recommendation]:
     """The model's ranking once the reader liked papers, else the cold start from their topics
-    (for_user, from_topics); [] with neither."""
+    (for_user, from_topics), through the reader's filters; [] with neither."""
     if liked(user):
         return for_user(user, limit=limit, since=since, leave_out=leave_out)
     return from_topics(user, limit=limit, since=since, leave_out=leave_out)
@@ -109,7 +144,8 @@ def from_topics(
     leave_out: set[int] | frozenset = frozenset(),
 ) -> list[Recommendation]:
     """A cold start: the pool's papers in the reader's chosen topics, by their surest such topic's
-    confidence plus TRENDING_WEIGHT times their share of the top trending score, then newest."""
+    confidence plus TRENDING_WEIGHT times their share of the top trending score, then newest (the
+    first ``limit`` that pass the reader's filters)."""
     topics = {topic.pk: topic for topic in chosen_topics(user)}
     if not topics:
         return []
@@ -122,10 +158,10 @@ def from_topics(
     trending = dict(cached_scores())
     top = max(trending.values(), default=0.0) or 1.0
     scores = {pid: conf + TRENDING_WEIGHT * trending.get(pid, 0.0) / top for pid, (conf, _) in surest.items()}
-    best = sorted(scores, key=lambda pid: (-scores[pid], newest_rank[pid]))[:limit]
+    ranked = sorted(scores, key=lambda pid: (-scores[pid], newest_rank[pid]))
     return [
         Recommendation(paper, scores[paper.pk], topic=topics[surest[paper.pk][1]])
-        for paper in papers_in_order(best)
+        for paper in _passing(ranked, reader_filter(user), limit)
     ]
 
 
@@ -137,7 +173,8 @@ def for_user(
     leave_out: set[int] | frozenset = frozenset(),
 ) -> list[Recommendation]:
     """The best ``limit`` papers of the pool for the reader (published on or after ``since``, when
-    given), best first, without what they liked, dismissed or ``leave_out``; [] for a cold start."""
+    given) that pass their filters, best first, without what they liked, dismissed or ``leave_out``;
+    [] for a cold start."""
     positives = liked(user)
     if not positives:
         return []
@@ -156,13 +193,17 @@ def for_user(
     model.fit(features, labels, sample_weight=weights)
     start = len(positives) + len(negative_ids)
     scores = model.decision_function(features[start:])
-    best = np.argsort(-scores, kind="stable")[:limit]
-    nearest = (features[start:][best] @ features[: len(positives)].T).toarray().argmax(axis=1)
-    papers = {p.pk: p for p in papers_in_order([pool_ids[i] for i in best] + positives)}
+    ranked = [pool_ids[i] for i in np.argsort(-scores, kind="stable")]
+    best = _passing(ranked, reader_filter(user), limit)
+    if not best:
+        return []
+    row = {pid: i for i, pid in enumerate(pool_ids)}
+    rows = [row[paper.pk] for paper in best]
+    nearest = (features[start:][rows] @ features[: len(positives)].T).toarray().argmax(axis=1)
+    liked_papers = Paper.objects.in_bulk(positives)
     return [
-        Recommendation(papers[pool_ids[i]], float(scores[i]), papers[positives[j]])
-        for i, j in zip(best, nearest, strict=True)
-        if pool_ids[i] in papers
+        Recommendation(paper, float(scores[i]), liked_papers[positives[j]])
+        for paper, i, j in zip(best, rows, nearest, strict=True)
     ]
 
 

@@ -142,12 +142,8 @@ def update(subscription: Subscription, prefs: Preferences) -> Subscription:
 
 def apply(subscription: Subscription, prefs: Preferences) -> None:
     """Save the preferences on the subscription (inside the caller's transaction)."""
-    keywords = prefs.keywords
     subscription.frequency = prefs.frequency
-    subscription.include_words = list(keywords.include_words)
-    subscription.exclude_words = list(keywords.exclude_words)
-    subscription.include_authors = list(keywords.include_authors)
-    subscription.exclude_authors = list(keywords.exclude_authors)
+    subscription.keyword_filter = prefs.keywords
     subscription.save()
     subscription.interests.all().delete()
     Interest.objects.bulk_create(
@@ -167,15 +163,6 @@ def unsubscribe(subscription: Subscription) -> Subscription:
 def dismiss(subscription: Subscription, paper: Paper) -> None:
     """Never send this paper to the subscriber again ("not interested")."""
     NotInterested.objects.get_or_create(subscription=subscription, paper=paper)
-
-
-def keyword_filter(subscription: Subscription) -> KeywordFilter:
-    return KeywordFilter(
-        tuple(subscription.include_words),
-        tuple(subscription.exclude_words),
-        tuple(subscription.include_authors),
-        tuple(subscription.exclude_authors),
-    )
 
 
 def saved_query(value: str) -> str:

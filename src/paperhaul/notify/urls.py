@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("for-you/", views.for_you, name="for_you"),
     path("for-you/topics/", views.for_you_topics, name="for_you_topics"),
+    path("for-you/filters/", views.for_you_filters, name="for_you_filters"),
     path(
         "for-you/not-interested/<int:paper_id>/", views.for_you_not_interested, name="for_you_not_interested"
     ),

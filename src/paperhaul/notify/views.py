@@ -1,4 +1,5 @@
-"""Subscription pages: subscribe, confirm, manage, unsubscribe, "not interested"; and "For you".
+"""Subscription pages: subscribe, confirm, manage, unsubscribe, "not interested"; and "For you"
+with the reader's topics and keyword filters.
 
 Every page after the first is reached by a signed link from an e-mail (tokens.py): no account,
 no password. GET only shows; a POST changes. The unsubscribe address alone takes a POST without
@@ -23,8 +24,8 @@ from paperhaul.community import limits
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
 from paperhaul.enrich.models import Topic
-from paperhaul.notify import recommend, sources, subscriptions, tokens
-from paperhaul.notify.forms import PreferencesForm, ReaderTopicsForm, SubscribeForm
+from paperhaul.notify import recommend, subscriptions, tokens
+from paperhaul.notify.forms import KeywordFiltersForm, PreferencesForm, ReaderTopicsForm, SubscribeForm
 from paperhaul.notify.mail import MailUnavailable
 from paperhaul.notify.models import NotInterested, Subscription
 from paperhaul.papers.models import Paper
@@ -139,8 +140,7 @@ FOR_YOU_LENGTH = 30
 
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
-    form = ReaderTopicsForm(initial={"topics": recommend.chosen_topics(request.user)})
-    return _for_you_page(request, form)
+    return _for_you_page(request)
 
 
 @login_required
@@ -149,16 +149,40 @@ def for_you_topics(request: HttpRequest) -> HttpResponse:
     """Save the topics the reader's page starts from."""
     form = ReaderTopicsForm(request.POST)
     if not form.is_valid():
-        return _for_you_page(request, form, status=400)
+        return _for_you_page(request, topics_form=form, status=400)
     recommend.choose_topics(request.user, list(form.cleaned_data["topics"]))
     messages.success(request, "Your topics are saved.")
     return redirect("notify:for_you")
 
 
-def _for_you_page(request: HttpRequest, form: ReaderTopicsForm, status: int = 200) -> HttpResponse:
-    """The reader's recommendations with why each is there; trending papers until there are any."""
+@login_required
+@require_POST
+def for_you_filters(request: HttpRequest) -> HttpResponse:
+    """Save the reader's keyword filters (those of a subscription, for this page and their digests)."""
+    form = KeywordFiltersForm(request.POST)
+    if not form.is_valid():
+        return _for_you_page(request, filters_form=form, status=400)
+    recommend.choose_filter(request.user, form.keyword_filter())
+    messages.success(request, "Your filters are saved.")
+    return redirect("notify:for_you")
+
+
+def _for_you_page(
+    request: HttpRequest,
+    *,
+    topics_form: ReaderTopicsForm | None = None,
+    filters_form: KeywordFiltersForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The reader's recommendations with why each is there; trending papers until there are any;
+    a form that was refused is shown again as it was sent, with its errors."""
+    keywords = recommend.reader_filter(request.user)
+    topics_form = topics_form or ReaderTopicsForm(initial={"topics": recommend.chosen_topics(request.user)})
+    filters_form = filters_form or KeywordFiltersForm(initial=KeywordFiltersForm.initial_filters(keywords))
     recommendations = recommend.recommended(request.user, limit=FOR_YOU_LENGTH)
-    papers = attach([r.paper for r in recommendations] or sources.trending_papers(FOR_YOU_LENGTH))
+    papers = attach(
+        [r.paper for r in recommendations] or recommend.trending(request.user, limit=FOR_YOU_LENGTH)
+    )
     why = {r.paper.pk: _why(r) for r in recommendations}
     basis = "trending"
     if recommendations:
@@ -167,7 +191,9 @@ def _for_you_page(request: HttpRequest, form: ReaderTopicsForm, status: int = 20
         "items": [(paper, why.get(paper.pk, "")) for paper in papers],
         "basis": basis,
         "chosen_topics": bool(recommend.chosen_topics(request.user)),
-        "topics_form": form,
+        "topics_form": topics_form,
+        "filters_form": filters_form,
+        "filtered": keywords.active,
         "voted": upvoted_among(request.user, [p.pk for p in papers]),
     }
     return render(request, "notify/for_you.html", context, status=status)
