@@ -76,7 +76,7 @@ def links_entries() -> list[dict]:
             {
                 "blog": blog,
                 "src": row.data.get("src") or row.paper.url,
-                "title": row.paper.title,
+                "title": row.data.get("title") or row.paper.title,
                 "posted": row.data.get("posted"),
                 "updated": row.data.get("updated"),
             }

@@ -56,6 +56,7 @@ def test_hand_edited_file_is_read():
     assert first.extra == {
         "blog": "https://www.blog.example.com/ml-arxiv-haul-27/",  # as written
         "src": "https://arxiv.org/abs/2311.11045",
+        "title": "Orca 2: Teaching Small Language Models How to Reason",
         "posted": "30 Oct 2021",
         "posted_date": "2021-10-30",
     }

@@ -314,6 +314,7 @@ def _entry_record(line: int, entry: Any, path: str) -> ParsedRecord:
     extra: dict[str, Any] = {
         "blog": entry.get("blog"),
         "src": entry.get("src"),
+        "title": entry.get("title"),  # as this digest showed it; the paper's title may change
         "posted": posted,
         "posted_date": _iso(parse_date(posted)),
     }
