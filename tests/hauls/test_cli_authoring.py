@@ -1,7 +1,7 @@
 """`paperhaul haul new|add|show|edit|section|move|remove|check|publish|unpublish|list`, as a user runs them.
 
-Each call is the real command in a subprocess on a SQLite file of the test's own; papers are
-fetched from a fake arXiv API on 127.0.0.1 (authoring_server.py).
+Each call goes through the command line's own entry (in this process: a session of some forty
+commands); papers are fetched from a fake arXiv API on 127.0.0.1 (authoring_server.py).
 """
 
 from __future__ import annotations
@@ -9,19 +9,18 @@ from __future__ import annotations
 import pytest
 
 from paperhaul.hauls.parse import parse_haul
+from tests.cli import CliHere
 from tests.hauls.authoring_server import fetched_ids, serve_arxiv
 
 
 @pytest.fixture
-def haul_cli(cli, httpserver):
-    """The command with the arXiv API on the local server, answering at once."""
-    cli.env.update(
-        PAPERHAUL_ARXIV_API_URL=serve_arxiv(httpserver),
-        PAPERHAUL_ARXIV_DELAY="0",
-        PAPERHAUL_HTTP_RETRIES="0",
-        PAPERHAUL_HTTP_TIMEOUT="2",
-    )
-    return cli
+def haul_cli(db, settings, httpserver):
+    """The command, with the arXiv API on the local server answering at once."""
+    settings.PAPERHAUL_ARXIV_API_URL = serve_arxiv(httpserver)
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    settings.PAPERHAUL_HTTP_RETRIES = 0
+    settings.PAPERHAUL_HTTP_TIMEOUT = 2
+    return CliHere()
 
 
 def ok(done) -> str:

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.cli import CliHere
+
 pytestmark = pytest.mark.django_db
 
 RECORDS = [
@@ -93,8 +95,8 @@ def test_search_is_read_only(client, library):
     assert client.post("/api/search", {"q": "x"}).status_code == 405
 
 
-@pytest.mark.django_db(transaction=False)
-def test_cli_import_embed_search_reindex(cli, tmp_path):
+def test_cli_import_embed_search_reindex(db, tmp_path):
+    cli = CliHere()  # a session of commands: in this process, as tests/cli.py explains
     path = tmp_path / "papers.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
     assert cli("import", "jsonl", str(path)).code == 0
