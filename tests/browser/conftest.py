@@ -131,6 +131,47 @@ def _papers(today: dt.date) -> list[dict]:
     return papers
 
 
+# A published haul covering two of the papers, as a curator writes one.
+HAUL_POST = """---
+title: ML Arxiv Haul ~25
+published_at: 2025-11-20T09:00:00.000Z
+snippet: Preferences for pixels, and proteins
+tags: arxiv, llm
+---
+
+Two papers this week, and a remark.
+
+## New Paper Content
+
+<blockquote>
+    <a href="https://arxiv.org/abs/2511.20001">
+    <h4>Diffusion Model Alignment Using Direct Preference Optimization</h4>
+    <p>
+    We adapt direct preference optimization to diffusion models and align them with human…
+    </p>
+    </a>
+</blockquote>
+
+DPO, now for images: no reward model, and the samples people prefer. **Worth a read** if you
+fine-tune text-to-image models.
+
+<hr/>
+
+<blockquote>
+    <a href="https://arxiv.org/abs/2511.20005">
+    <h4>Attention Is All You Need for Protein Folding</h4>
+    <p>
+    A plain transformer trained on sequence-structure pairs predicts protein structures…
+    </p>
+    </a>
+</blockquote>
+
+Scale is the architecture, again.
+
+<hr/>
+"""
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[Site]:
     home = tmp_path_factory.mktemp("browser-site")
@@ -139,6 +180,11 @@ def site(tmp_path_factory) -> Iterator[Site]:
     library.write_text("\n".join(json.dumps(p) for p in _papers(dt.date.today())) + "\n")
     result = cli("import", "jsonl", str(library))
     assert result.code == 0, result.stderr
+    haul = home / "ml-arxiv-25.md"
+    haul.write_text(HAUL_POST, encoding="utf-8")
+    for args in (("import", "haul", str(haul)), ("enrich",)):
+        result = cli(*args)
+        assert result.code == 0, result.stderr
     port = free_port()
     command = ["serve", "--port", str(port), "--workers", "2", "--no-worker"]
     server = subprocess.Popen(
