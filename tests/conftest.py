@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 
 from paperhaul.papers.ingest.http import HttpClient
@@ -15,6 +18,15 @@ def shared() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_stand_still(monkeypatch):
+    """Rate limits count in fixed windows of the clock (django-ratelimit): a test whose requests
+    straddle a window's end would see its count start again. The limiter's clock stands still for
+    the length of a test, so a test of "3 per minute" never depends on when it runs."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 
 
 class FakeClock:
