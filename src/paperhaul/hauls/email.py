@@ -67,7 +67,7 @@ def eml(haul: Haul) -> str:
 
 def email_html(doc: ParsedHaul, web_url: str, footer: SafeString | str = "") -> str:
     """The e-mail's HTML part: the sanitised article in a 640px layout, styles inlined."""
-    page = render_to_string(
+    return styled_html(
         TEMPLATE,
         {
             "title": doc.front.title,
@@ -79,7 +79,11 @@ def email_html(doc: ParsedHaul, web_url: str, footer: SafeString | str = "") -> 
             "footer": footer,
         },
     )
-    return _INLINER.inline(page)
+
+
+def styled_html(template: str, context: dict) -> str:
+    """An e-mail's HTML part (a template extending email/layout.html) with its styles inlined."""
+    return _INLINER.inline(render_to_string(template, context))
 
 
 def absolute_links(fragment: str, page_url: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import smtplib
 from urllib.parse import quote
 
-import css_inline
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -21,14 +20,11 @@ from django.utils.safestring import mark_safe
 
 from paperhaul import config
 from paperhaul.errors import PaperhaulError
-from paperhaul.hauls.email import Footer, haul_message
+from paperhaul.hauls.email import Footer, haul_message, styled_html
 from paperhaul.hauls.models import Haul
 from paperhaul.hauls.publishing import site_url
 from paperhaul.notify import tokens
 from paperhaul.notify.models import Subscription
-
-# Styles come from the template's own <style>; nothing is ever fetched to render a message.
-_INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
 class MailUnavailable(PaperhaulError):
@@ -96,9 +92,7 @@ def digest_message(subscription: Subscription, subject: str, context: dict) -> E
         [subscription.email],
         headers=unsubscribe_headers(subscription),
     )
-    message.attach_alternative(
-        _INLINER.inline(render_to_string("notify/email/digest.html", context)), "text/html"
-    )
+    message.attach_alternative(styled_html("notify/email/digest.html", context), "text/html")
     return message
 
 
