@@ -203,3 +203,48 @@ def test_a_whole_title_finds_its_paper_first(library):
     )
     assert keys("attention is all you need")[0] == "arxiv:1706.03762"
     assert keys("Attention Is All You Need!")[0] == "arxiv:1706.03762"
+
+
+def _bulk_marker_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_bulk_insert")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_bulk_import_is_indexed_set_wise_and_single_writes_still_by_trigger(library):
+    from paperhaul.search.backend import get_backend
+
+    # The library fixture came in through the bulk path: indexed whole, the marker cleared.
+    assert _bulk_marker_rows() == 0
+    assert get_backend().check(repair=False, thorough=True) == []
+    assert keys("atari") == ["arxiv:1312.5602"]
+    # A paper written outside the bulk path is indexed by the triggers.
+    Paper.objects.create(key="arxiv:2401.00009", title="Kolmogorov Arnold Networks", authors=["Ziming Liu"])
+    assert keys("kolmogorov") == ["arxiv:2401.00009"]
+    assert get_backend().check(repair=False, thorough=True) == []
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_bulk_batch_that_fails_leaves_neither_papers_nor_index_rows(library):
+    from paperhaul.papers.signals import papers_bulk_inserted
+    from paperhaul.search.backend import get_backend
+
+    def fail_after_insert(sender, *, before, **kwargs):
+        if not before:
+            raise RuntimeError("disk full")
+
+    record = make_record(
+        "2401.00003", "Hyena Hierarchy", "Long convolutions.", ["Michael Poli"], ["cs.LG"], None
+    )
+    papers_bulk_inserted.connect(fail_after_insert)
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            Library().upsert([record])
+    finally:
+        papers_bulk_inserted.disconnect(fail_after_insert)
+    assert not Paper.objects.filter(key="arxiv:2401.00003").exists()
+    assert keys("hyena") == [] and _bulk_marker_rows() == 0
+    assert get_backend().check(repair=False, thorough=True) == []
+    Library().upsert([record])
+    assert keys("hyena") == ["arxiv:2401.00003"]

@@ -17,6 +17,7 @@ from django.db import connection
 
 from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory, SourceRecord
 from paperhaul.papers.prepared import PAPER_COLUMNS, ROW_COLUMNS, Prepared
+from paperhaul.papers.signals import papers_bulk_inserted
 
 STAGE = "paperhaul_stage"
 
@@ -65,13 +66,18 @@ def _position() -> str:
     return "j.position" if connection.vendor == "postgresql" else "j.key"
 
 
+def _new_papers() -> str:
+    """The FROM clause of the staged papers ``s`` joined to their rows ``p`` once inserted."""
+    return f"{STAGE} s JOIN {_table(Paper)} p ON p.{_q('key')} = s.{_q('key')}"
+
+
 def _statements() -> list[str]:
     stage, paper, identifier = STAGE, _table(Paper), _table(Identifier)
     key = _q("key")
     columns = ", ".join(_q(c) for c in PAPER_COLUMNS)
     staged = ", ".join(f"s.{_q(c)}" for c in PAPER_COLUMNS)
     empty_list = "'[]'::jsonb" if connection.vendor == "postgresql" else "'[]'"
-    new_papers = f"{stage} s JOIN {paper} p ON p.{key} = s.{key}"
+    new_papers = _new_papers()
     return [
         f"INSERT INTO {paper} ({columns}, note, edited_fields, created_at, modified_at)"
         f" SELECT {staged}, '', {empty_list}, s.fetched_at, s.fetched_at FROM {stage} s",
@@ -114,6 +120,8 @@ class BulkWriter:
             cursor.execute(f"DELETE FROM {STAGE}")
             marks = ", ".join(["%s"] * len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", [r.row for r in records])
+            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=_new_papers(), before=True)
             for statement in statements:
                 cursor.execute(statement)
+            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=_new_papers(), before=False)
             cursor.execute(f"DELETE FROM {STAGE}")
