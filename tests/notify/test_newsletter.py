@@ -168,3 +168,32 @@ def test_the_newsletter_is_a_choice_of_its_own_on_the_subscription_pages(client,
     token = tokens.manage_token(subscription)
     manage = client.get(f"/subscriptions/{token}/").content.decode()
     assert re.search(r'name="newsletter"[^>]*checked', manage)
+
+
+def test_each_copy_is_the_haul_rendered_for_its_reader_alone(haul, papers):
+    """Copies come from one rendering with the footer filled in per reader; each must be exactly
+    the message rendered for that reader alone, an address that HTML escapes included."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from paperhaul.hauls.email import Footer, haul_message
+    from paperhaul.notify import mail
+
+    readers = [
+        subscriber("o'brien&co@example.org", kinds=("newsletter",)),
+        subscriber("ada@example.org", kinds=("newsletter",)),
+    ]
+    compose = mail.newsletter_composer(haul)
+    assert "o'brien&amp;co@example.org" in compose(readers[0]).alternatives[0][0]
+    for reader in readers:
+        copy = compose(reader)
+        context = mail._context(reader)
+        footer = Footer(
+            render_to_string("notify/email/newsletter_footer.txt", context).strip(),
+            mark_safe(render_to_string("notify/email/newsletter_footer.html", context).strip()),
+        )
+        alone = haul_message(haul, [reader.email], footer=footer)
+        assert (copy.subject, copy.to, copy.body) == (alone.subject, alone.to, alone.body)
+        assert copy.alternatives == alone.alternatives
+        assert copy.extra_headers == mail.unsubscribe_headers(reader)
+        assert "paperhaul-" not in copy.body + copy.alternatives[0][0]  # no stand-in left

@@ -13,7 +13,6 @@ task for `paperhaul worker`, tasks.py) or with `paperhaul digest haul N`.
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
 from django.db.models import QuerySet
 
 from paperhaul.errors import InputError
@@ -55,11 +54,12 @@ def send_newsletter(haul: Haul, *, progress: Progress | None = None) -> SendStat
     check_sendable(haul)
     key = period_key(haul)
     newsletter = [Section(Interest.Kind.NEWSLETTER, "", hauls=[haul])]
+    compose = mail.newsletter_composer(haul)
     return send_batches(
         key,
         audience(),
         lambda subscription: planned(subscription, key) or write_plan(subscription, key, newsletter),
-        _message,
+        lambda digest: compose(digest.subscription),
         progress=progress,
     )
 
@@ -67,8 +67,3 @@ def send_newsletter(haul: Haul, *, progress: Progress | None = None) -> SendStat
 def sent_so_far(haul: Haul) -> SendStats:
     """The haul's newsletter e-mails by state (none before it is first sent)."""
     return summary(period_key(haul))
-
-
-def _message(digest: Digest) -> EmailMessage:
-    entry = digest.entries.select_related("haul").get()
-    return mail.newsletter_message(digest.subscription, entry.haul)
