@@ -78,7 +78,7 @@ SETTINGS: dict[str, Setting] = {
             "https://doi.org",
             "DOI resolver used to fetch a DOI's page.",
         ),
-        Setting("PAPERHAUL_IMPORT_BATCH", "2000", "Records written per transaction during imports."),
+        Setting("PAPERHAUL_IMPORT_BATCH", "5000", "Records written per transaction during imports."),
         Setting(
             "PAPERHAUL_EMBEDDING_MODEL",
             "",
