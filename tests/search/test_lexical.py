@@ -22,13 +22,8 @@ def keys(q: str, **kwargs) -> list[str]:
 
 
 def test_title_words_rank_above_abstract_words(library):
-    # "diffusion" is in two titles and in the abstract of the DPO paper; "preference" only in the DPO one.
-    assert keys("diffusion")[:2] == ["arxiv:2311.12908", "arxiv:2112.10752"] or set(
-        keys("diffusion")[:2]
-    ) == {
-        "arxiv:2311.12908",
-        "arxiv:2112.10752",
-    }
+    # "diffusion" is in two titles and no abstract of another paper.
+    assert set(keys("diffusion")) == {"arxiv:2311.12908", "arxiv:2112.10752"}
     assert keys("transformer")[0] == "arxiv:2010.11929"  # in the title there, only in abstracts elsewhere
 
 
@@ -49,9 +44,9 @@ def test_stemming_applies(library):
 def test_phrases_and_exclusions(library):
     assert keys('"human feedback"') == ["arxiv:2203.02155"]
     assert "arxiv:2203.02155" not in keys("language models -instructions")
-    assert keys('language -"human feedback" -lora') == ["arxiv:2005.14165"] or "arxiv:2203.02155" not in keys(
-        'language -"human feedback"'
-    )
+    without = keys('language -"human feedback" -lora')
+    assert without[0] == "arxiv:2005.14165"
+    assert not {"arxiv:2203.02155", "arxiv:2106.09685"} & set(without)
 
 
 def test_author_category_and_date_operators(library):
@@ -180,11 +175,7 @@ def test_the_lexical_index_is_checked_and_repaired(library):
         cursor.execute("DELETE FROM search_fts_docsize WHERE id = (SELECT min(id) FROM search_fts_docsize)")
     assert backend.check(repair=True)
     assert backend.check(repair=False, thorough=True) == []
-    assert set(keys("cat:cs.CV image")) == {
-        "arxiv:2010.11929",
-        "arxiv:2112.10752",
-        "arxiv:2311.12908",
-    } or keys("image")
+    assert set(keys("cat:cs.CV image")) == {"arxiv:2010.11929", "arxiv:2112.10752", "arxiv:2311.12908"}
 
 
 def test_a_whole_title_finds_its_paper_first(library):
