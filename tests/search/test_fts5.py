@@ -156,6 +156,7 @@ def test_bad_column_names_are_refused(name: str) -> None:
         ("deep OR", set()),  # "OR" is a word: no row has a word starting with "or" beside "deep"
         ("author:hint", set()),  # the query language is not parsed: "author" must occur
         ('"few-sh', {2}),
+        ("models a d", {6}),  # "a" is a whole word: a space was typed after it
     ],
 )
 def test_prefix_expression(db: sqlite3.Connection, text: str, expected: set[int]) -> None:
@@ -169,6 +170,7 @@ def test_prefix_expression_shape() -> None:
     assert prefix_expression("state-of-the-art") == '"state" AND "of" AND "the" AND "art"*'
     # A one-letter last word would make FTS5 merge every word with that letter: it waits.
     assert prefix_expression("Jabai S") == '"Jabai"*'
+    assert prefix_expression("A B") == '"A"'  # not every word that starts with "a"
     assert prefix_expression("x") is None
 
 
@@ -181,7 +183,7 @@ def test_prefix_expression_without_words(text: str) -> None:
 
 _STRING = r'"(?:[^"]|"")*"'
 _EXPRESSION_RE = re.compile(rf"(?:{_STRING}|\{{authors\}} :|AND|OR|NOT|[() ])*")
-_PREFIX_RE = re.compile(rf"(?:{_STRING} AND )*{_STRING}\*")
+_PREFIX_RE = re.compile(rf"(?:{_STRING} AND )*{_STRING}\*?")
 
 
 def _assert_inert(expression: str) -> None:

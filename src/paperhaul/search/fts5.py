@@ -74,15 +74,17 @@ def prefix_expression(text: str) -> str | None:
 
     Every word is quoted and ANDed; the last one, which may be half typed, is a prefix query
     (``"lang"*``), unless it is a single character: that narrows almost nothing and would make
-    FTS5 merge the doclists of every word with that letter. The text is taken literally:
-    operators of the query language are words here.
+    FTS5 merge the doclists of every word with that letter. A one-letter last word waits for
+    the next letters, and a one-letter word before it ("A B") is matched whole. The text is
+    taken literally: operators of the query language are words here.
     """
     words = _WORD_RE.findall(clean_text(text))
     if words and len(words[-1]) == 1:
         words.pop()
     if not words:
         return None
-    return " AND ".join([*(quote(word) for word in words[:-1]), quote(words[-1]) + "*"])
+    last = quote(words[-1]) + ("*" if len(words[-1]) > 1 else "")
+    return " AND ".join([*(quote(word) for word in words[:-1]), last])
 
 
 def _without_stopwords(terms: tuple[str, ...], keep_one: bool) -> list[str]:

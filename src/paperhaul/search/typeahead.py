@@ -18,9 +18,10 @@ from urllib.parse import urlencode
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from paperhaul.papers.ids import normalise_title
+from paperhaul.papers.ids import normalise_title, url_for_key
 from paperhaul.papers.models import Paper
 from paperhaul.search.backend import SearchBackend, get_backend
+from paperhaul.search.hit_rows import HitRow, hit_rows
 
 LIMIT = 8
 VOCABULARY_TTL = 300.0
@@ -57,9 +58,10 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
     if not text:
         return []
     backend = get_backend()
-    ids = _ordered_unique(
-        _arxiv_prefix(text, limit) + _title_prefix(text, limit) + backend.title_word_matches(text, limit)
-    )
+    ids = _ordered_unique(_arxiv_prefix(text, limit) + _title_prefix(text, limit))
+    # Each later step only fills the slots the earlier ones left free.
+    if len(ids) < limit:
+        ids = _ordered_unique(ids + backend.title_word_matches(text, limit))
     if len(ids) < limit:
         repaired = _repair(backend, text)
         if repaired and repaired != text:
@@ -68,7 +70,7 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
     # Authors get the slots papers leave free, and at least two when they match.
     authors = authors[: max(2, limit - len(ids))]
     ids = ids[: limit - len(authors)]
-    papers = Paper.objects.in_bulk(ids)
+    papers = hit_rows(ids)
     return [_paper_suggestion(papers[i]) for i in ids if i in papers] + authors
 
 
@@ -167,10 +169,10 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
 
 
-def _paper_suggestion(paper: Paper) -> Suggestion:
+def _paper_suggestion(paper: HitRow) -> Suggestion:
     year = str(paper.published.year) if paper.published else ""
     first = paper.authors[0] if paper.authors else ""
     detail = " · ".join(
         part for part in (first + (" et al." if len(paper.authors) > 1 else ""), year) if part
     )
-    return Suggestion("paper", paper.title, paper.key, paper.url, detail)
+    return Suggestion("paper", paper.title, paper.key, paper.abs_url or url_for_key(paper.key), detail)
