@@ -281,9 +281,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     base = args.library or Path(tempfile.mkdtemp(prefix="paperhaul-latency-"))
     try:
+        # One process per size and part: Django reads its settings once, and one part's baseline
+        # (bm25s holds the whole corpus in memory) must not weigh on the next part's timings.
         for n in args.sizes:
             command = [sys.executable, "-m", "bench.search_latency", str(n), "--one", "--library", str(base)]
-            subprocess.run([*command, "--queries", str(args.queries), "--parts", args.parts], check=True)
+            for part in args.parts.split(","):
+                subprocess.run([*command, "--queries", str(args.queries), "--parts", part], check=True)
     finally:
         if args.library is None:
             shutil.rmtree(base, ignore_errors=True)
