@@ -130,16 +130,14 @@ def clustered_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def store_vectors(home: Path, ids: list[int], vectors: np.ndarray) -> None:
+def store_vectors(home: Path, ids: list[int], vectors: np.ndarray, model: str = SYNTHETIC_MODEL) -> None:
+    """Replace the stored vectors of `model` with these (one a paper, in the order of `ids`)."""
     with sqlite3.connect(home / "paperhaul.sqlite3") as db:
-        db.execute("DELETE FROM search_embedding WHERE model = ?", [SYNTHETIC_MODEL])
+        db.execute("DELETE FROM search_embedding WHERE model = ?", [model])
         db.executemany(
             "INSERT INTO search_embedding (paper_id, model, text_hash, vector, embedded_at)"
             " VALUES (?, ?, '', ?, '2026-01-01 00:00:00')",
-            (
-                (pid, SYNTHETIC_MODEL, vector.astype("<f4").tobytes())
-                for pid, vector in zip(ids, vectors, strict=True)
-            ),
+            ((pid, model, vector.astype("<f4").tobytes()) for pid, vector in zip(ids, vectors, strict=True)),
         )
 
 

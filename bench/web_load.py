@@ -1,6 +1,6 @@
 """Web load: `paperhaul serve` answering pages and searches under load, beside a static file.
 
-    python -m bench.web_load 100000 [--library DIR] [--seconds 20] [--connections 8] [--workers 4]
+    python -m bench.web_load 100000 [--library DIR] [--seconds 20] [--connections 8] [--workers 4] [--vectors]
 
 Builds (or reuses, with --library) a SQLite library of N synthetic arXiv papers imported with the
 real `paperhaul import snapshot` (bench/synthetic.py), starts `paperhaul serve` on 127.0.0.1 as a
@@ -15,8 +15,12 @@ addresses so that no single page sits in a cache:
 - home: `/`, the daily list of the latest day with papers;
 - day: `/day/<date>/`, the daily list of the day with the most papers;
 - search: `/api/search?q=...&mode=lexical`, 2- and 3-word queries drawn from the titles;
-- search-default: the same queries without a mode (hybrid; it falls back to lexical in a library
-  without vectors: embedding 100k abstracts is hours of CPU here, so the bench stores none).
+- search-default: the same queries without a mode (hybrid). Without `--vectors` the library has
+  no vectors and hybrid search falls back to lexical (embedding 100k abstracts is hours of CPU
+  here); with `--vectors` every paper gets a synthetic vector (bench/search_latency.py's
+  clustered vectors) under the real embedding model's id and the ANN index is built, so each
+  search embeds its query with the real model, searches the index and fuses both rankings: the
+  work of a library that has been embedded, with meaningless neighbours.
 
 The load comes from wrk (`apt-get install wrk`) when it is installed, else from a small asyncio
 client (httpx), which needs more CPU per request: on a 2-core machine the load generator competes
@@ -44,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.search_latency import build_library, lexical_queries
+from bench.search_latency import build_library, clustered_vectors, lexical_queries, store_vectors
 
 WRK = "/usr/bin/wrk"
 STATIC = "/static/paperhaul/site.css"
@@ -255,6 +259,33 @@ def report_row(name: str, result: Result, baseline: Result | None) -> None:
     )
 
 
+def prepare_vectors(home: Path, wanted: bool) -> None:
+    """Give the library synthetic vectors of the real model (and their ANN index), or none."""
+    import numpy as np
+
+    from paperhaul.search import store
+    from paperhaul.search.vectors import vector_index
+
+    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
+        stored = dict(db.execute("SELECT model, count(*) FROM search_embedding GROUP BY model").fetchall())
+        ids = [row[0] for row in db.execute("SELECT id FROM papers_paper ORDER BY id")]
+    if not wanted:
+        for model in stored:
+            store_vectors(home, [], np.empty((0, 0)), model)
+            vector_index(model).forget()
+        return
+    from paperhaul.search.embeddings import get_embedder
+
+    model = get_embedder().model_id  # builds the int8 model into the library's home if needed
+    if stored.get(model) != len(ids):
+        store_vectors(home, ids, clustered_vectors(len(ids), np.random.default_rng(0)), model)
+        store.forget_counts()
+        started = time.perf_counter()
+        vector_index(model).build()
+        seconds = time.perf_counter() - started
+        print(f"stored {len(ids):,} synthetic vectors, ANN index built in {seconds:.0f} s", flush=True)
+
+
 def run(args: argparse.Namespace, home: Path) -> None:
     if not (home / "paperhaul.sqlite3").exists():
         build_library(args.size, home)
@@ -264,6 +295,7 @@ def run(args: argparse.Namespace, home: Path) -> None:
     import django
 
     django.setup()
+    prepare_vectors(home, args.vectors)
     addresses = targets(home, random.Random(args.size), args.papers)
     tool = "python" if args.tool == "python" or not os.path.exists(WRK) else "wrk"
     workdir = Path(tempfile.mkdtemp(prefix="paperhaul-web-load-"))
@@ -305,6 +337,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--papers", type=int, default=1000, help="paper pages cycled through")
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated: " + ", ".join(TARGETS))
     parser.add_argument("--tool", choices=("auto", "python"), default="auto", help="auto: wrk when installed")
+    parser.add_argument(
+        "--vectors", action="store_true", help="give every paper a synthetic vector (hybrid search is hybrid)"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.targets.split(",")) - set(TARGETS)
     if unknown:

@@ -92,6 +92,10 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         # One thread per CPU this process may use (not per CPU of the host), none between ops.
         options.intra_op_num_threads = len(os.sched_getaffinity(0))
+        # Threads that wait for the next operator sleep instead of spinning: a web worker embeds
+        # one short query at a time, and with several workers on few cores, spinning threads took
+        # about 40 % of a hybrid search's CPU; batch throughput is the same either way.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

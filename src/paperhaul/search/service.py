@@ -200,8 +200,10 @@ def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]
         raise EmbeddingError("no paper has a vector yet (run `paperhaul embed`)")
     vector = embedder.encode([parsed.text])[0]
     backend = get_backend()
-    # Over-fetch: filters and the query's author constraints and exclusions apply afterwards.
-    candidates = backend.nearest(embedder.model_id, vector, depth * 4 + 50)
+    # Over-fetch when filters or the query's author constraints and exclusions apply afterwards
+    # (the ANN search costs more the more it returns); else only deleted papers can drop out.
+    constrained = filters.active or parsed.authors or parsed.excluded
+    candidates = backend.nearest(embedder.model_id, vector, depth * 4 + 50 if constrained else depth + 10)
     kept = _passing(candidates, filters)
     if filters.active and len(kept) < depth:
         ids, vectors = store.filtered_rows(embedder.model_id, filters, 200_000)
