@@ -71,25 +71,21 @@ def _insert_trigger(table: str) -> str:
 
 
 def _schema() -> list[str]:
-    statements = [f"CREATE TABLE IF NOT EXISTS {BULK} (id INTEGER PRIMARY KEY)"]
+    """The indexes and the triggers that keep them on deletes and updates (inserts: install)."""
+    statements = []
     for table, columns in _INDEXES.items():
         names = ", ".join(columns)
-        statements.append(
-            f"CREATE VIRTUAL TABLE {table} USING fts5({names}, content='',"
-            f" tokenize='{TOKENIZERS[table]}'{PREFIXES.get(table, '')})"
-        )
         delete = (
             f"INSERT INTO {table}({table}, rowid, {names})"
             f" VALUES ('delete', old.id, {_values('old', columns)});"
         )
         statements += [
-            _insert_trigger(table),
+            f"CREATE VIRTUAL TABLE {table} USING fts5({names}, content='',"
+            f" tokenize='{TOKENIZERS[table]}'{PREFIXES.get(table, '')})",
             f"CREATE TRIGGER {table}_delete AFTER DELETE ON {PAPER} BEGIN {delete} END",
             f"CREATE TRIGGER {table}_update AFTER UPDATE OF {names} ON {PAPER}"
             f" BEGIN {delete} {_insert(table)} END",
             f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')",
-            f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {HASH_SIZE})",
-            f"INSERT INTO {table}(rowid, {names}) {_select(columns)}",
         ]
     return statements
 
@@ -97,10 +93,14 @@ def _schema() -> list[str]:
 def install(cursor) -> None:
     for statement in _schema():
         cursor.execute(statement)
+    install_bulk_indexing(cursor)
+    for table in _INDEXES:
+        _fill(cursor, table)
 
 
 def install_bulk_indexing(cursor) -> None:
-    """Bring an index made before set-wise bulk indexing up to date (migration 0003)."""
+    """The marker table, the insert triggers that honour it and FTS5's hash size; on its own, it
+    brings an index made before set-wise bulk indexing up to date (migration 0003)."""
     cursor.execute(f"CREATE TABLE IF NOT EXISTS {BULK} (id INTEGER PRIMARY KEY)")
     for table in _INDEXES:
         cursor.execute(f"DROP TRIGGER IF EXISTS {table}_insert")
@@ -136,8 +136,12 @@ def index_bulk_insert(sender, *, cursor, new_papers: str, before: bool, **kwargs
 
 
 def _rebuild(cursor, table: str) -> None:
-    columns = _INDEXES[table]
     cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+    _fill(cursor, table)
+
+
+def _fill(cursor, table: str) -> None:
+    columns = _INDEXES[table]
     cursor.execute(f"INSERT INTO {table}(rowid, {', '.join(columns)}) {_select(columns)}")
 
 
