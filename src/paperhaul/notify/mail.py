@@ -138,7 +138,7 @@ def newsletter_composer(haul: Haul) -> Callable[[Subscription], EmailMultiAltern
             _filled(rendered.body, subscription.email, token),
             rendered.from_email,
             [subscription.email],
-            headers=unsubscribe_headers(subscription),
+            headers=_unsubscribe_headers(subscription.email, token),
         )
         filled_html = _filled(html_part, _as_html(subscription.email), _as_html(token))
         message.attach_alternative(filled_html, "text/html")
@@ -157,10 +157,14 @@ def _filled(rendered: str, recipient: str, token: str) -> str:
 
 def unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
     """RFC 2369 List-Unsubscribe (https, then mailto when configured) and RFC 8058 one-click."""
-    targets = [f"<{unsubscribe_url(subscription)}>"]
+    return _unsubscribe_headers(subscription.email, tokens.manage_token(subscription))
+
+
+def _unsubscribe_headers(email: str, token: str) -> dict[str, str]:
+    targets = [f"<{_signed_link('notify:unsubscribe', token)}>"]
     mailto = settings.PAPERHAUL_UNSUBSCRIBE_MAILTO
     if mailto:
-        subject = quote(f"unsubscribe {subscription.email}")
+        subject = quote(f"unsubscribe {email}")
         targets.append(f"<mailto:{mailto}?subject={subject}>")
     return {
         "List-Unsubscribe": ", ".join(targets),

@@ -120,8 +120,9 @@ class BulkWriter:
             cursor.execute(f"DELETE FROM {STAGE}")
             marks = ", ".join(["%s"] * len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", [r.row for r in records])
-            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=_new_papers(), before=True)
+            new_papers = _new_papers()
+            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=new_papers, before=True)
             for statement in statements:
                 cursor.execute(statement)
-            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=_new_papers(), before=False)
+            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=new_papers, before=False)
             cursor.execute(f"DELETE FROM {STAGE}")
