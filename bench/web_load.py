@@ -1,6 +1,6 @@
 """Web load: `paperhaul serve` answering pages and searches under load, beside a static file.
 
-    python -m bench.web_load 100000 [--library DIR] [--seconds 20] [--connections 8] [--workers 4] [--vectors]
+    python -m bench.web_load 100000 [--library DIR] [--seconds 20] [--connections 8] [--workers N] [--vectors]
 
 Builds (or reuses, with --library) a SQLite library of N synthetic arXiv papers imported with the
 real `paperhaul import snapshot` (bench/synthetic.py), starts `paperhaul serve` on 127.0.0.1 as a
@@ -295,22 +295,25 @@ def run(args: argparse.Namespace, home: Path) -> None:
     import django
 
     django.setup()
+    from paperhaul.papers.management.commands.serve import default_workers
+
+    workers = args.workers or default_workers()
     prepare_vectors(home, args.vectors)
     addresses = targets(home, random.Random(args.size), args.papers)
     tool = "python" if args.tool == "python" or not os.path.exists(WRK) else "wrk"
     workdir = Path(tempfile.mkdtemp(prefix="paperhaul-web-load-"))
     try:
-        with serving(home, args.port or free_port(), args.workers, workdir / "serve.log") as base:
-            report_header(args.size, tool, args.workers, args.connections, args.seconds)
+        with serving(home, args.port or free_port(), workers, workdir / "serve.log") as base:
+            report_header(args.size, tool, workers, args.connections, args.seconds)
             baseline = None
             for name in args.targets.split(","):
                 paths = addresses[name]
                 if not paths:
                     print(f"{name:<15} no address (empty library)", flush=True)
                     continue
-                failed = prime(base, paths, args.workers)
+                failed = prime(base, paths, workers)
                 if failed:
-                    print(f"{name:<15} {failed} of the {2 * args.workers} first requests failed", flush=True)
+                    print(f"{name:<15} {failed} of the {2 * workers} first requests failed", flush=True)
                 for seconds in (args.warm_up, args.seconds):  # the warm-up answer is thrown away
                     if tool == "wrk":
                         result = load_wrk(base, paths, seconds, args.connections, workdir)
@@ -332,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=20, help="load per target (default 20)")
     parser.add_argument("--warm-up", type=float, default=3, help="load thrown away before each target")
     parser.add_argument("--connections", type=int, default=8, help="connections kept busy (default 8)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: one per CPU, as serve)")
     parser.add_argument("--port", type=int, help="default: a free port")
     parser.add_argument("--papers", type=int, default=1000, help="paper pages cycled through")
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated: " + ", ".join(TARGETS))

@@ -9,6 +9,7 @@ import time
 
 import httpx
 
+from paperhaul.papers.management.commands.serve import default_workers, web_worker_environment
 from tests.local_servers import free_port
 
 
@@ -74,3 +75,20 @@ def test_serve_answers_and_its_worker_runs_jobs(cli):
     output = log.read_text()
     assert "Starting worker" in output
     assert "shutting down" in output  # the worker was told to stop too, not left behind
+
+
+def test_web_workers_embed_with_one_thread_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("PAPERHAUL_EMBEDDING_THREADS", raising=False)
+    monkeypatch.setenv("PAPERHAUL_HOME", "/somewhere")
+    environment = web_worker_environment()
+    assert environment["PAPERHAUL_EMBEDDING_THREADS"] == "1"
+    assert environment["PAPERHAUL_HOME"] == "/somewhere"  # the rest is passed on
+    monkeypatch.setenv("PAPERHAUL_EMBEDDING_THREADS", "3")
+    assert web_worker_environment()["PAPERHAUL_EMBEDDING_THREADS"] == "3"
+
+
+def test_one_web_process_per_cpu_and_never_fewer_than_two(monkeypatch):
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
+    assert default_workers() == 3
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    assert default_workers() == 2

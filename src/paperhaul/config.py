@@ -92,6 +92,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("PAPERHAUL_EMBEDDING_BATCH", "32", "Texts embedded per batch."),
         Setting(
+            "PAPERHAUL_EMBEDDING_THREADS",
+            "0",
+            "Threads one process embeds with; 0 means one per CPU it may use. `paperhaul serve` "
+            "gives its web workers 1 unless this is set.",
+        ),
+        Setting(
             "PAPERHAUL_SEARCH_EXACT_BELOW",
             "20000",
             "Below this many vectors semantic search is exact; from it on, through the ANN index.",

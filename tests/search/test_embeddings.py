@@ -7,6 +7,7 @@ that damages a copy of it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -134,6 +135,22 @@ def test_a_model_name_not_available_offline_is_a_clear_error(monkeypatch):
 def test_an_unknown_runtime_is_a_clear_error():
     with pytest.raises(EmbeddingError, match="tensorflow"):
         load_embedder(runtime="tensorflow")
+
+
+def test_the_thread_setting_reaches_onnx_runtime(onnx_embedder):
+    one = load_embedder(runtime="onnx-int8", threads=1)
+    assert one.session.get_session_options().intra_op_num_threads == 1
+    # The default is one thread per CPU the process may use; the vectors do not depend on it.
+    default = onnx_embedder.session.get_session_options().intra_op_num_threads
+    assert default == len(os.sched_getaffinity(0))
+    assert np.allclose(one.encode(TEXTS), onnx_embedder.encode(TEXTS), atol=1e-6)
+    with pytest.raises(EmbeddingError, match="threads"):
+        load_embedder(runtime="onnx-int8", threads=-1)
+
+
+def test_get_embedder_follows_the_thread_setting(onnx_embedder):
+    with override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8", PAPERHAUL_EMBEDDING_THREADS=1):
+        assert get_embedder().session.get_session_options().intra_op_num_threads == 1
 
 
 def test_a_damaged_cached_model_is_detected_and_rebuilt(onnx_embedder, tmp_path):

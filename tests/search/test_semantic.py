@@ -43,6 +43,18 @@ def test_semantic_without_vectors_falls_back_to_lexical_and_says_so(library):
     assert results.hits
 
 
+def test_vectors_of_another_model_only_fall_back_to_lexical(embedded):
+    get_embedder()  # loaded: the search skips its "any vectors at all?" check
+    Embedding.objects.update(model="some-older-model")
+    store.forget_counts()
+    results = search(SearchRequest(q="diffusion", mode="hybrid"))
+    assert (results.mode, results.notice) == (
+        "lexical",
+        "no paper has a vector yet (run `paperhaul embed`); showing lexical results",
+    )
+    assert results.hits
+
+
 def test_filters_and_operators_apply_to_semantic_results(embedded):
     assert top("image generation", "semantic", filters=Filters(categories=("cs.CL",))) != []
     for key in top("image generation", "semantic", filters=Filters(categories=("cs.CL",))):
@@ -113,13 +125,22 @@ def test_the_ann_index_repairs_itself_after_a_crash(embedded):
     index.path.write_bytes(b"half a file")  # a crash while the file was written
     vector_index(model)._view_stamp = None
     assert [s.id for s in index.nearest(query, 3)] == expected
-    # A paper deleted after the file was written never comes back as a hit.
-    Paper.objects.filter(pk=expected[0]).delete()
+
+
+@override_settings(PAPERHAUL_SEARCH_EXACT_BELOW=1)
+def test_papers_deleted_after_the_index_file_was_written_never_come_back(embedded):
+    model = get_embedder().model_id
+    index = vector_index(model)
+    query = get_embedder().encode(["diffusion preference optimization"])[0]
+    expected = [s.id for s in index.nearest(query, 4)]
+    gone = Paper.objects.get(pk=expected[0])
+    gone.delete()
     store.forget_counts()
-    assert expected[0] not in [
-        h.key for h in search(SearchRequest(q="diffusion preference", mode="semantic")).hits
-    ]
-    assert Paper.objects.filter(pk=expected[0]).count() == 0
+    # Still in the file, not in the answer, and the answer is still 3 papers long.
+    assert index._view.contains(expected[0])
+    assert [s.id for s in index.nearest(query, 3)] == expected[1:]
+    hits = [h.key for h in search(SearchRequest(q="diffusion preference", mode="semantic")).hits]
+    assert hits and gone.key not in hits
 
 
 def test_vectors_are_unit_length_and_stored_with_their_model(embedded):

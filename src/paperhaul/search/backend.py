@@ -51,7 +51,11 @@ class SearchBackend(Protocol):
         """Indexed title and author words that start with `first`, of a length in `lengths`."""
 
     def nearest(self, model_id: str, vector: np.ndarray, k: int) -> list[Scored]:
-        """The k papers whose vectors (of `model_id`) are nearest to `vector`."""
+        """The k papers whose vectors (of `model_id`) are nearest to `vector`, best first.
+
+        Deleted papers are left out (their vectors go with them), except perhaps for a few seconds
+        after the deletion (see vectors.VectorIndex.nearest).
+        """
 
     def check(self, repair: bool, thorough: bool = False) -> list[str]:
         """Disagreements between the lexical index and the library (repaired when `repair`).

@@ -135,9 +135,11 @@ def load_sentence_transformer(
 class TorchEmbedder:
     """sentence-transformers on PyTorch: the reference runtime, and the fast one on a GPU."""
 
-    def __init__(self, source: ModelSource, batch_size: int = 32) -> None:
+    def __init__(self, source: ModelSource, batch_size: int = 32, threads: int = 0) -> None:
         import torch
 
+        if threads:
+            torch.set_num_threads(threads)  # process-wide: PyTorch has no per-model setting
         self.model = load_sentence_transformer(source, "cuda" if torch.cuda.is_available() else "cpu")
         self.model_id = f"{source.name}:torch"
         self.dimension = int(self.model.get_embedding_dimension())
@@ -156,28 +158,44 @@ class TorchEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_embedder(model: str = "", runtime: str = "auto", batch_size: int = 32) -> Embedder:
-    """A new embedder for `model` (see resolve_model) on `runtime`; get_embedder() caches one."""
+def load_embedder(model: str = "", runtime: str = "auto", batch_size: int = 32, threads: int = 0) -> Embedder:
+    """A new embedder for `model` (see resolve_model) on `runtime`; get_embedder() caches one.
+
+    `threads` is how many CPU threads it computes with, 0 meaning one per CPU the process may use.
+    """
     from django.conf import settings
 
     if runtime not in RUNTIMES:
         raise EmbeddingError(f"unknown embedding runtime {runtime!r}; use one of {', '.join(RUNTIMES)}")
     if batch_size < 1:
         raise EmbeddingError(f"embedding batch size must be at least 1, not {batch_size}")
+    if threads < 0:
+        raise EmbeddingError(f"embedding threads must be 0 (one per CPU) or more, not {threads}")
     source = resolve_model(model)
     if runtime == "auto":
         import torch
 
         runtime = "torch" if torch.cuda.is_available() else "onnx-int8"
     if runtime == "torch":
-        return TorchEmbedder(source, batch_size)
+        return TorchEmbedder(source, batch_size, threads)
     from paperhaul.search.onnx_model import OnnxEmbedder
 
-    return OnnxEmbedder.open(source, Path(settings.HOME) / "models" / source.slug, batch_size)
+    return OnnxEmbedder.open(source, Path(settings.HOME) / "models" / source.slug, batch_size, threads)
 
 
-_cache: dict[tuple[str, str, int], Embedder] = {}
+_cache: dict[tuple[str, str, int, int], Embedder] = {}
 _cache_lock = threading.Lock()
+
+
+def _settings_key() -> tuple[str, str, int, int]:
+    from django.conf import settings
+
+    return (
+        settings.PAPERHAUL_EMBEDDING_MODEL,
+        settings.PAPERHAUL_EMBEDDING_RUNTIME,
+        settings.PAPERHAUL_EMBEDDING_BATCH,
+        settings.PAPERHAUL_EMBEDDING_THREADS,
+    )
 
 
 def get_embedder() -> Embedder:
@@ -186,14 +204,14 @@ def get_embedder() -> Embedder:
     Keyed on the settings, so a test that overrides them gets its own; the lock keeps two threads
     of a web server from loading (or building) the model twice.
     """
-    from django.conf import settings
-
-    key = (
-        settings.PAPERHAUL_EMBEDDING_MODEL,
-        settings.PAPERHAUL_EMBEDDING_RUNTIME,
-        settings.PAPERHAUL_EMBEDDING_BATCH,
-    )
+    key = _settings_key()
     with _cache_lock:
         if key not in _cache:
             _cache[key] = load_embedder(*key)
         return _cache[key]
+
+
+def embedder_loaded() -> bool:
+    """Whether get_embedder() would answer at once, without loading (or building) the model."""
+    with _cache_lock:
+        return _settings_key() in _cache

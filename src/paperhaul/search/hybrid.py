@@ -30,9 +30,9 @@ def fuse(
     lexical: Sequence[Scored], semantic: Sequence[Scored], *, lexical_share: float = LEXICAL_SHARE
 ) -> list[Scored]:
     """One ranking from two, best first; ties keep the semantic order, then the lexical one."""
-    lex, sem = normalised(lexical), normalised(semantic)
-    order = {pid: i for i, pid in enumerate(dict.fromkeys([*sem, *lex]))}
-    scores = {
-        pid: lexical_share * lex.get(pid, 0.0) + (1 - lexical_share) * sem.get(pid, 0.0) for pid in order
-    }
-    return [Scored(pid, scores[pid]) for pid in sorted(order, key=lambda pid: (-scores[pid], order[pid]))]
+    semantic_share = 1 - lexical_share
+    scores = {pid: semantic_share * value for pid, value in normalised(semantic).items()}
+    for pid, value in normalised(lexical).items():
+        scores[pid] = scores.get(pid, 0.0) + lexical_share * value
+    # The sort is stable: equal scores stay in insertion order, semantic hits first.
+    return [Scored(pid, score) for pid, score in sorted(scores.items(), key=lambda item: -item[1])]

@@ -78,7 +78,9 @@ class Manifest:
 class OnnxEmbedder:
     """Embeds texts with the int8 ONNX model; see OnnxEmbedder.open for getting one."""
 
-    def __init__(self, name: str, folder: Path, manifest: Manifest, batch_size: int = 32) -> None:
+    def __init__(
+        self, name: str, folder: Path, manifest: Manifest, batch_size: int = 32, threads: int = 0
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -90,8 +92,10 @@ class OnnxEmbedder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=manifest.max_seq_length)
         options = ort.SessionOptions()
-        # One thread per CPU this process may use (not per CPU of the host), none between ops.
-        options.intra_op_num_threads = len(os.sched_getaffinity(0))
+        # By default one thread per CPU this process may use (not per CPU of the host), none
+        # between ops. A web worker embeds one short query at a time beside other workers: there
+        # one thread costs less CPU a query than several (`paperhaul serve` asks for 1).
+        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
         # Threads that wait for the next operator sleep instead of spinning: a web worker embeds
         # one short query at a time, and with several workers on few cores, spinning threads took
         # about 40 % of a hybrid search's CPU; batch throughput is the same either way.
@@ -104,11 +108,11 @@ class OnnxEmbedder:
         )
 
     @classmethod
-    def open(cls, source: ModelSource, folder: Path, batch_size: int = 32) -> OnnxEmbedder:
+    def open(cls, source: ModelSource, folder: Path, batch_size: int = 32, threads: int = 0) -> OnnxEmbedder:
         """The embedder of `source`, from its artefacts in `folder`, built there first if needed."""
         manifest = ensure_built(source, folder)
         try:
-            return cls(source.name, folder, manifest, batch_size)
+            return cls(source.name, folder, manifest, batch_size, threads)
         except Exception as error:
             raise EmbeddingError(f"cannot open the int8 ONNX model in {folder}: {error}") from error
 

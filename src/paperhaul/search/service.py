@@ -14,7 +14,7 @@ from paperhaul.papers.ids import normalise_title, url_for_key
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
 from paperhaul.search.backend import constrain, get_backend
-from paperhaul.search.embeddings import EmbeddingError, document_text, get_embedder
+from paperhaul.search.embeddings import EmbeddingError, document_text, embedder_loaded, get_embedder
 from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.hit_rows import hit_rows
 from paperhaul.search.hybrid import fuse
@@ -33,6 +33,7 @@ FUSION_DEPTH = 100
 SNIPPET_CHARS = 280
 # Queries of at least this many words go on with partial matches when complete ones run short.
 LOOSE_MIN_TERMS = 3
+NO_VECTORS = "no paper has a vector yet (run `paperhaul embed`)"
 
 
 @dataclass(frozen=True)
@@ -191,20 +192,19 @@ def _exact_title(parsed: ParsedQuery, filters: Filters) -> list[int]:
 
 
 def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]:
-    if not Embedding.objects.exists():
+    if not embedder_loaded() and not Embedding.objects.exists():
         # Before loading (or, in a fresh home, building) the model: seconds a web request must not wait.
-        raise EmbeddingError("no paper has a vector yet (run `paperhaul embed`)")
+        raise EmbeddingError(NO_VECTORS)
     embedder = get_embedder()
-    count, _ = store.stats(embedder.model_id)
-    if count == 0:
-        raise EmbeddingError("no paper has a vector yet (run `paperhaul embed`)")
     vector = embedder.encode([parsed.text])[0]
     backend = get_backend()
     # Over-fetch when filters or the query's author constraints and exclusions apply afterwards
-    # (the ANN search costs more the more it returns); else only deleted papers can drop out.
+    # (the ANN search costs more the more it returns).
     constrained = filters.active or parsed.authors or parsed.excluded
-    candidates = backend.nearest(embedder.model_id, vector, depth * 4 + 50 if constrained else depth + 10)
-    kept = _passing(candidates, filters)
+    candidates = backend.nearest(embedder.model_id, vector, depth * 4 + 50 if constrained else depth)
+    if not candidates and store.stats(embedder.model_id)[0] == 0:
+        raise EmbeddingError(NO_VECTORS)  # there are vectors, but of another model
+    kept = _passing(candidates, filters) if filters.active else candidates
     if filters.active and len(kept) < depth:
         ids, vectors = store.filtered_rows(embedder.model_id, filters, 200_000)
         kept = exact_nearest(ids, vectors, vector, len(ids))
@@ -213,7 +213,7 @@ def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]
 
 
 def _passing(candidates: list[Scored], filters: Filters) -> list[Scored]:
-    """The candidates that still exist and pass the filters, in their order."""
+    """The candidates that pass the filters, in their order."""
     if not candidates:
         return []
     where, params = filter_sql(filters)

@@ -91,6 +91,19 @@ def paper_ids(model_id: str) -> np.ndarray:
     return np.sort(np.fromiter(ids.iterator(chunk_size=BATCH), dtype=np.int64))
 
 
+def with_vectors(model_id: str, paper_ids_: Sequence[int]) -> set[int]:
+    """Those of these papers that have a vector of the model (deleting a paper deletes its vector)."""
+    if not paper_ids_:
+        return set()
+    marks = ", ".join(["%s"] * len(paper_ids_))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT paper_id FROM {TABLE} WHERE model = %s AND paper_id IN ({marks})",
+            [model_id, *paper_ids_],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def vector_of(model_id: str, paper_id: int) -> np.ndarray | None:
     blob = (
         Embedding.objects.filter(model=model_id, paper_id=paper_id).values_list("vector", flat=True).first()

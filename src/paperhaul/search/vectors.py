@@ -41,6 +41,7 @@ class _Matrix:
     ids: np.ndarray
     vectors: np.ndarray
     max_row: int = 0
+    unfiled: int = 0  # of a tail: how many of its papers the index file does not hold
 
     @classmethod
     def empty(cls, dimension: int) -> _Matrix:
@@ -89,7 +90,13 @@ class VectorIndex:
     # --- searching
 
     def nearest(self, query: np.ndarray, k: int) -> list[Scored]:
-        """The k papers nearest to `query`, best first (ids of deleted papers may appear: callers join)."""
+        """The k papers nearest to `query`, best first.
+
+        Only papers that still have a vector: the index file keeps the vectors of papers deleted
+        since it was written, so when the row count says there are such, the candidates are
+        checked against the rows. (The count is cached for store.COUNT_TTL seconds, so for that
+        long a deleted paper may still come back: callers that read the papers skip it.)
+        """
         count, max_row = store.stats(self.model_id)
         if count == 0:
             return []
@@ -97,13 +104,17 @@ class VectorIndex:
             if count < settings.PAPERHAUL_SEARCH_EXACT_BELOW:
                 return self._exact_matrix(count, max_row).nearest(query, k)
             view, tail = self._ann_parts(count, max_row)
-        best: dict[int, float] = {}
-        matches = view.search(query.astype(np.float32), min(k, len(view)))
-        for key, distance in zip(matches.keys, matches.distances, strict=True):
-            best[int(key)] = 1.0 - float(distance)
-        for hit in tail.nearest(query, k):
+        deleted = max(0, len(view) + tail.unfiled - count)
+        matches = view.search(query.astype(np.float32), min(k + deleted, len(view)))
+        best = dict(zip(matches.keys.tolist(), (1.0 - matches.distances).tolist(), strict=True))
+        newer = tail.nearest(query, k)
+        for hit in newer:
             best[hit.id] = hit.score  # a newer vector replaces the file's one
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:k]
+        if deleted:
+            alive = store.with_vectors(self.model_id, list(best))
+            best = {pid: score for pid, score in best.items() if pid in alive}
+        # The file's matches come best first; only the tail's can change the order.
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:k] if newer else list(best.items())[:k]
         return [Scored(pid, score) for pid, score in ranked]
 
     def _exact_matrix(self, count: int, max_row: int) -> _Matrix:
@@ -134,18 +145,24 @@ class VectorIndex:
         if max_row > tail.max_row:
             ids, vectors, last = store.rows_after(self.model_id, tail.max_row)
             tail.extend(ids, vectors, last)
+            if len(ids):
+                tail.unfiled += len(ids) - int(np.count_nonzero(self._view.contains(ids.astype(np.uint64))))
         return self._view, tail
 
     def _refresh_view(self) -> None:
         """Map the index file again when another process has replaced it."""
         try:
             stat = self.path.stat()
-            meta = json.loads(self.meta_path.read_text())
-        except (OSError, ValueError):
+        except OSError:
             self._view, self._view_stamp = None, None
             return
         stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if stamp == self._view_stamp:
+            return
+        try:
+            meta = json.loads(self.meta_path.read_text())
+        except (OSError, ValueError):
+            self._view, self._view_stamp = None, None
             return
         if meta.get("model") != self.model_id or meta.get("size") != stat.st_size:
             self._view, self._view_stamp = None, None

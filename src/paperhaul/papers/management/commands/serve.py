@@ -24,7 +24,9 @@ class Command(LibraryCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(), help="web processes (default: one per CPU)"
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -41,7 +43,7 @@ class Command(LibraryCommand):
             "-m", "gunicorn", "paperhaul.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers),
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
-        ])  # fmt: skip
+        ], env=web_worker_environment())  # fmt: skip
         worker = None if no_worker else _start(["-m", "paperhaul.cli", "worker"])
         children = [p for p in (server, worker) if p is not None]
         forwarded: list[int] = []
@@ -61,10 +63,32 @@ class Command(LibraryCommand):
             sys.exit(code if code > 0 else 1)
 
 
-def _start(argv: list[str]) -> subprocess.Popen:
+def default_workers() -> int:
+    """One web process per CPU this process may use, at least two (one slow request never blocks all).
+
+    A request is CPU work (templates, SQLite, embedding a search query): processes beyond the
+    CPUs add no throughput and cost cache misses and switches. Measured with bench/web_load.py,
+    hybrid search ran at about 200 requests a second with four processes on two CPUs and about
+    260 with two.
+    """
+    return max(2, len(os.sched_getaffinity(0)))
+
+
+def web_worker_environment() -> dict[str, str]:
+    """The environment of the web workers: one embedding thread each unless the setting says otherwise.
+
+    A web worker embeds one search query at a time, and there are more workers than CPUs: more
+    threads would make a query wait less when the server is idle but cost more CPU under load.
+    """
+    environment = dict(os.environ)
+    environment.setdefault("PAPERHAUL_EMBEDDING_THREADS", "1")
+    return environment
+
+
+def _start(argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     # Each child in its own process group: Ctrl-C reaches them once, through `forward`, so a
     # worker in the middle of a task finishes it instead of taking a second signal as "force".
-    return subprocess.Popen([sys.executable, *argv], process_group=0)
+    return subprocess.Popen([sys.executable, *argv], process_group=0, env=env)
 
 
 def _stop(worker: subprocess.Popen, *, signalled: bool) -> None:
