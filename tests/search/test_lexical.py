@@ -239,3 +239,36 @@ def test_a_bulk_batch_that_fails_leaves_neither_papers_nor_index_rows(library):
     assert get_backend().check(repair=False, thorough=True) == []
     Library().upsert([record])
     assert keys("hyena") == ["arxiv:2401.00003"]
+
+
+def _segments(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_large_import_leaves_the_index_merged(db, monkeypatch, django_capture_on_commit_callbacks):
+    from paperhaul.search import sqlite_lexical
+    from paperhaul.search.backend import get_backend
+
+    monkeypatch.setattr(sqlite_lexical, "OPTIMIZE_AFTER", 9)
+
+    def records(first: int, count: int) -> list:
+        return [
+            make_record(
+                f"2402.{n:05d}", f"Sparse transformers number {n}", "Abstract.", ["Ada B"], ["cs.LG"], None
+            )
+            for n in range(first, first + count)
+        ]
+
+    # Below the threshold the batches stay in segments of their own (three batches of three)...
+    with django_capture_on_commit_callbacks(execute=True):
+        Library(batch_size=3).upsert(records(0, 8))
+    assert _segments("search_fts") > 1 and _segments("search_titles") > 1
+    # ... and an import that adds at least OPTIMIZE_AFTER papers merges each index into one.
+    with django_capture_on_commit_callbacks(execute=True):
+        Library(batch_size=3).upsert(records(8, 9))
+    assert _segments("search_fts") == 1 and _segments("search_titles") == 1
+    assert len(keys("sparse transformers", limit=50)) == 17
+    assert get_backend().check(repair=False, thorough=True) == []

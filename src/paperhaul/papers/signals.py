@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent after papers were added or their fields changed and the change is committed; no arguments.
+# Sent after papers were added or their fields changed and the change is committed, with
+# ``added``: how many papers the change added (an import's total; 1 or 0 for one paper).
 library_changed = Signal()
 
 # Sent twice inside the transaction of a set-wise insert of new papers (papers/bulk.py): with

@@ -10,8 +10,10 @@ claim the same alias, are reported as possible duplicates and never merged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,6 +33,8 @@ from paperhaul.papers.models import (
 from paperhaul.papers.prepared import Prepared, prepare, to_record, utc_text
 from paperhaul.papers.records import PaperRecord, ParsedRecord
 from paperhaul.papers.signals import library_changed
+
+logger = logging.getLogger(__name__)
 
 MAX_KEPT_ERRORS = 50
 
@@ -110,7 +114,7 @@ class Library:
         if on_batch:
             on_batch(self.stats)
         if self.stats.added or self.stats.updated:
-            transaction.on_commit(_announce_change)
+            transaction.on_commit(partial(_announce_change, self.stats.added))
         return self.stats
 
     def upsert_one(self, record: PaperRecord) -> tuple[Paper, str]:
@@ -119,7 +123,7 @@ class Library:
             paper, outcome = self._merge_one(record)
         self.stats.count(outcome)
         if outcome != "unchanged":
-            transaction.on_commit(_announce_change)
+            transaction.on_commit(partial(_announce_change, int(outcome == "added")))
         return paper, outcome
 
     def write_batch(self, batch: list[Prepared]) -> None:
@@ -284,5 +288,8 @@ def set_categories(paper: Paper, names: list[str]) -> set[str]:
     return {"categories"}
 
 
-def _announce_change() -> None:
-    library_changed.send_robust(sender=Library)
+def _announce_change(added: int) -> None:
+    """Tell the other apps; what fails there (queueing a task...) is logged, the import stands."""
+    for receiver, outcome in library_changed.send_robust(sender=Library, added=added):
+        if isinstance(outcome, Exception):
+            logger.warning("after the import, %s failed: %s", receiver.__qualname__, outcome)
