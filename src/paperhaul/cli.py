@@ -10,8 +10,13 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperhaul.settings")
     from django.core.management import execute_from_command_line
 
+    from paperhaul.config import SettingError
+
     args = sys.argv[1:] if argv is None else argv
-    execute_from_command_line(["paperhaul", *args])
+    try:
+        execute_from_command_line(["paperhaul", *args])
+    except SettingError as error:  # read while Django sets up: one line, not a traceback
+        sys.exit(f"paperhaul: {error}")
 
 
 if __name__ == "__main__":
