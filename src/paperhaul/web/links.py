@@ -21,14 +21,38 @@ def paper_path(paper: Paper | str) -> str:
     return "/papers/" + quote(paper_ref(key), safe="/:@")
 
 
+# A value every converter of the patterns below accepts (str, int, slug, path), and no URL holds.
+_SENTINEL = "9081726354"
+
+
 @cache
-def _author_prefix() -> str:
-    return reverse("author", args=["-"])[:-1]
+def _around(name: str) -> tuple[str, str]:
+    """What comes before and after the one argument of the URL named `name`, resolved once:
+    a list page links each of its papers' authors, category and topics, and reverse() is slow."""
+    before, _, after = reverse(name, args=[_SENTINEL]).partition(_SENTINEL)
+    return before, after
+
+
+def _path(name: str, value: str | int) -> str:
+    before, after = _around(name)
+    return before + quote(str(value), safe="") + after
 
 
 def author_path(name: str) -> str:
-    """/authors/NAME: the prefix is resolved once, as list pages link hundreds of names."""
-    return _author_prefix() + quote(name, safe="")
+    """/authors/NAME"""
+    return _path("author", name)
+
+
+def category_path(category: str) -> str:
+    return _path("category", category)
+
+
+def topic_path(slug: str) -> str:
+    return _path("topic", slug)
+
+
+def vote_path(paper_id: int) -> str:
+    return _path("vote", paper_id)
 
 
 def is_web_address(url: str) -> bool:

@@ -21,6 +21,28 @@ def author_url(name: str) -> str:
 
 
 @register.filter
+def category_url(category: str) -> str:
+    return links.category_path(category)
+
+
+@register.filter
+def topic_url(slug: str) -> str:
+    return links.topic_path(slug)
+
+
+@register.filter
+def vote_url(paper_id: int) -> str:
+    return links.vote_path(paper_id)
+
+
+@register.filter
+def clip(text: str, length: int) -> str:
+    """At most `length` characters, the last an ellipsis when cut (truncatechars, without its
+    Unicode normalisation: a list page clips every title, and that made it a tenth of the page)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@register.filter
 def web_url(url: str) -> str:
     """The address when it is an http(s) one, else '' (so ``{% if x|web_url %}`` guards a link)."""
     return url if links.is_web_address(url or "") else ""
