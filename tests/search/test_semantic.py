@@ -13,7 +13,7 @@ from paperhaul.search.filters import Filters
 from paperhaul.search.indexing import embed_pending, pending_count
 from paperhaul.search.models import Embedding
 from paperhaul.search.service import SearchRequest, related, search
-from paperhaul.search.vectors import exact_nearest, vector_index
+from paperhaul.search.vectors import VectorIndex, exact_nearest, vector_index
 from tests.search.conftest import PAPERS
 
 pytestmark = pytest.mark.django_db
@@ -116,23 +116,24 @@ def test_the_ann_index_agrees_with_exact_search(embedded):
     assert index.path.exists()
 
 
+def ann_answer(k: int) -> tuple[VectorIndex, np.ndarray, list[int]]:
+    """The ANN index (its file written by this first search), a query and its k nearest papers."""
+    index = vector_index(get_embedder().model_id)
+    query = get_embedder().encode(["diffusion preference optimization"])[0]
+    return index, query, [s.id for s in index.nearest(query, k)]
+
+
 @override_settings(PAPERHAUL_SEARCH_EXACT_BELOW=1)
 def test_the_ann_index_repairs_itself_after_a_crash(embedded):
-    model = get_embedder().model_id
-    index = vector_index(model)
-    query = get_embedder().encode(["diffusion preference optimization"])[0]
-    expected = [s.id for s in index.nearest(query, 3)]
+    index, query, expected = ann_answer(3)
     index.path.write_bytes(b"half a file")  # a crash while the file was written
-    vector_index(model)._view_stamp = None
+    index._view_stamp = None
     assert [s.id for s in index.nearest(query, 3)] == expected
 
 
 @override_settings(PAPERHAUL_SEARCH_EXACT_BELOW=1)
 def test_papers_deleted_after_the_index_file_was_written_never_come_back(embedded):
-    model = get_embedder().model_id
-    index = vector_index(model)
-    query = get_embedder().encode(["diffusion preference optimization"])[0]
-    expected = [s.id for s in index.nearest(query, 4)]
+    index, query, expected = ann_answer(4)
     gone = Paper.objects.get(pk=expected[0])
     gone.delete()
     store.forget_counts()

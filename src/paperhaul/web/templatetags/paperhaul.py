@@ -1,4 +1,4 @@
-"""Template helpers: links to papers and authors, and page links that keep the other parameters."""
+"""Template helpers: links to papers, authors and the like, and page links that keep the other parameters."""
 
 from __future__ import annotations
 
@@ -10,29 +10,15 @@ from paperhaul.web import links
 register = template.Library()
 
 
-@register.filter
-def paper_url(paper) -> str:
-    return links.paper_path(paper)
-
-
-@register.filter
-def author_url(name: str) -> str:
-    return links.author_path(name)
-
-
-@register.filter
-def category_url(category: str) -> str:
-    return links.category_path(category)
-
-
-@register.filter
-def topic_url(slug: str) -> str:
-    return links.topic_path(slug)
-
-
-@register.filter
-def vote_url(paper_id: int) -> str:
-    return links.vote_path(paper_id)
+# Links to the pages of papers, authors, categories and topics, and a paper's vote address.
+for _name, _make in {
+    "paper_url": links.paper_path,
+    "author_url": links.author_path,
+    "category_url": links.category_path,
+    "topic_url": links.topic_path,
+    "vote_url": links.vote_path,
+}.items():
+    register.filter(_name, _make)
 
 
 @register.filter
