@@ -77,8 +77,8 @@ def default_workers() -> int:
 def web_worker_environment() -> dict[str, str]:
     """The environment of the web workers: one embedding thread each unless the setting says otherwise.
 
-    A web worker embeds one search query at a time, and there are more workers than CPUs: more
-    threads would make a query wait less when the server is idle but cost more CPU under load.
+    A web worker embeds one search query at a time, beside at least as many workers as CPUs: more
+    threads would make a lone query wait less on an idle server but cost more CPU under load.
     """
     environment = dict(os.environ)
     environment.setdefault("PAPERHAUL_EMBEDDING_THREADS", "1")
