@@ -2,6 +2,7 @@
 
     python -m bench.search_quality [--shared ../shared] [--runtime onnx-int8|torch]
                                    [--modes lexical,semantic,hybrid] [--json OUT] [--keep DIR]
+                                   [--distractors N]
 
 1. builds the query sets from ``../shared`` (bench/querysets): known-item search by the
    curator's commentary on the haul posts, and hand-written queries for the daily-papers sample;
@@ -10,6 +11,11 @@
    among the other set's papers too, as a real library would be;
 3. runs every query in every mode through the search service and prints, per set and mode, the
    number of queries and the mean nDCG@10, MRR@10 and Recall@10 (binary relevance).
+
+``--distractors N`` imports N synthetic papers (bench/synthetic.py: Zipf vocabulary with common
+ML words) after the real ones and without vectors: newer than every real paper to the lexical
+index, as the bulk of a large library is. It measures lexical ranking at scale (the semantic side
+sees only the real papers, so hybrid figures then show only what the lexical side costs it).
 
 A paper of one set can also be in the other (the hauls linked some papers of the daily sample);
 importing merges them into one item, so every answer key is looked up in the library after the
@@ -129,6 +135,18 @@ def fill_library(sets: Sequence[QuerySet], embed: bool) -> None:
         call_command("embed")
 
 
+def add_distractors(n: int, folder: Path) -> None:
+    """N synthetic papers imported after the real ones, without vectors (see the module's doc)."""
+    from django.core.management import call_command
+
+    from bench.synthetic import write_snapshot
+
+    path = folder / "distractors.jsonl"
+    write_snapshot(n, path)
+    print(f"importing {n:,} synthetic distractors", flush=True)
+    call_command("import", "snapshot", str(path))
+
+
 def library_keys(query_set: QuerySet) -> list[Query]:
     """The queries with each answer as the key the library holds it under.
 
@@ -215,6 +233,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the numbers as JSON")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build the library here and keep it")
+    parser.add_argument(
+        "--distractors", type=int, default=0, metavar="N", help="N newer synthetic papers, not embedded"
+    )
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
@@ -230,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         open_library(home, args.runtime)
         fill_library(sets, embed=any(mode != "lexical" for mode in modes))
+        if args.distractors:
+            add_distractors(args.distractors, home)
         resolved = {query_set.name: library_keys(query_set) for query_set in sets}
         scores = [
             score_set(name, mode, queries, search_ranker(mode))

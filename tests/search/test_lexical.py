@@ -272,3 +272,20 @@ def test_a_large_import_leaves_the_index_merged(db, monkeypatch, django_capture_
     assert _segments("search_fts") == 1 and _segments("search_titles") == 1
     assert len(keys("sparse transformers", limit=50)) == 17
     assert get_backend().check(repair=False, thorough=True) == []
+
+
+def test_a_description_finds_an_older_paper_among_many_newer_ones_with_its_common_words(library):
+    # More newer papers with the description's common words than the any-word pass could score.
+    Library().upsert(
+        make_record(
+            f"2403.{n:05d}",
+            f"Efficient language model number {n}",
+            "A long context language model with sparse attention and convolution.",
+            ["Ada B"],
+            ["cs.CL"],
+            None,
+        )
+        for n in range(1_200)
+    )
+    # Whisper has the rare words and none of the common ones; no paper has every word.
+    assert keys("whisper speech transcripts language model sparse attention")[0] == "arxiv:2212.04356"
