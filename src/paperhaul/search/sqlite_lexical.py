@@ -171,7 +171,10 @@ def lexical(
     cap = RANK_CAP
     if any_words and not newest:
         rarer = _rarer_words(parsed)
-        parsed, cap = (rarer, RANK_CAP) if rarer is not None else (parsed, LOOSE_RANK_CAP)
+        if rarer is None:
+            cap = LOOSE_RANK_CAP
+        else:
+            parsed = rarer
     expression = match_expression(parsed, any_words=any_words)
     where, params = filter_sql(filters)
     if expression is None:

@@ -10,6 +10,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from paperhaul.papers.bulk import select_in
 from paperhaul.search import pgvector
 from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.models import Embedding
@@ -93,15 +94,9 @@ def paper_ids(model_id: str) -> np.ndarray:
 
 def with_vectors(model_id: str, paper_ids_: Sequence[int]) -> set[int]:
     """Those of these papers that have a vector of the model (deleting a paper deletes its vector)."""
-    if not paper_ids_:
-        return set()
-    marks = ", ".join(["%s"] * len(paper_ids_))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT paper_id FROM {TABLE} WHERE model = %s AND paper_id IN ({marks})",
-            [model_id, *paper_ids_],
-        )
-        return {row[0] for row in cursor.fetchall()}
+        rows = select_in(cursor, Embedding, "paper_id", "paper_id", paper_ids_, equal=("model", model_id))
+    return {paper_id for paper_id, _ in rows}
 
 
 def vector_of(model_id: str, paper_id: int) -> np.ndarray | None:
