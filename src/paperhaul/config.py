@@ -98,6 +98,11 @@ SETTINGS: dict[str, Setting] = {
             "gives its web workers 1 unless this is set.",
         ),
         Setting(
+            "PAPERHAUL_EMBEDDING_MAX_TOKENS",
+            "0",
+            "Word pieces of a text that are embedded, at most; 0 means the model's own limit.",
+        ),
+        Setting(
             "PAPERHAUL_SEARCH_EXACT_BELOW",
             "20000",
             "Below this many vectors semantic search is exact; from it on, through the ANN index.",

@@ -108,6 +108,26 @@ def test_a_very_long_text_is_truncated_at_the_model_limit(embedder):
     assert float(cut @ longer) > 0.9999
 
 
+@pytest.mark.parametrize("runtime", ["onnx-int8", "torch"])
+def test_the_token_setting_cuts_texts_shorter_and_names_the_vectors(runtime):
+    same_start = ABSTRACT.split(" At equal")[0] + " Nothing after this point is the same as before."
+    short = load_embedder(runtime=runtime, max_tokens=16)
+    assert short.model_id == f"all-MiniLM-L6-v2:{runtime}:16-tokens"
+    cut, cut_other = short.encode([ABSTRACT, same_start])
+    assert float(cut @ cut_other) > 0.9999
+    full, full_other = load_embedder(runtime=runtime).encode([ABSTRACT, same_start])
+    assert float(full @ full_other) < 0.99
+    # A limit beyond the model's own changes nothing, so it keeps the plain model id.
+    assert load_embedder(runtime=runtime, max_tokens=100_000).model_id == f"all-MiniLM-L6-v2:{runtime}"
+    with pytest.raises(EmbeddingError, match="max tokens"):
+        load_embedder(runtime=runtime, max_tokens=-1)
+
+
+def test_get_embedder_follows_the_token_setting(onnx_embedder):
+    with override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8", PAPERHAUL_EMBEDDING_MAX_TOKENS=64):
+        assert get_embedder().model_id == "all-MiniLM-L6-v2:onnx-int8:64-tokens"
+
+
 def test_document_text_puts_the_title_first():
     assert document_text("Scaling Laws", "We study scaling.") == "Scaling Laws. We study scaling."
     assert document_text("Is this it?", " An answer. ") == "Is this it? An answer."

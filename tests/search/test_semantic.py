@@ -90,6 +90,11 @@ def test_a_model_change_re_embeds_and_never_mixes(embedded):
     assert top("attention transformer translation", "semantic")[0] == "arxiv:1706.03762"
 
 
+def test_a_shorter_token_limit_asks_for_every_paper_again(embedded):
+    with override_settings(PAPERHAUL_EMBEDDING_MAX_TOKENS=64):
+        assert pending_count(get_embedder().model_id) == len(PAPERS)
+
+
 def test_related_papers_are_on_the_same_topic(embedded):
     instruct = Paper.objects.get(key="arxiv:2203.02155")
     hits = [h.key for h in related(instruct, limit=3)]

@@ -132,16 +132,32 @@ def load_sentence_transformer(
     return model.eval()
 
 
+def token_limit(model_limit: int, max_tokens: int) -> int:
+    """How many word pieces of a text are embedded: the setting's, within the model's own limit."""
+    return min(model_limit, max_tokens) if max_tokens else model_limit
+
+
+def runtime_model_id(name: str, runtime: str, tokens: int, model_limit: int) -> str:
+    """The stored model id: model, runtime and, when texts are cut shorter than the model allows,
+    how short (vectors of one text cut at two lengths differ as much as two runtimes' do)."""
+    model_id = f"{name}:{runtime}"
+    return model_id if tokens >= model_limit else f"{model_id}:{tokens}-tokens"
+
+
 class TorchEmbedder:
     """sentence-transformers on PyTorch: the reference runtime, and the fast one on a GPU."""
 
-    def __init__(self, source: ModelSource, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(
+        self, source: ModelSource, batch_size: int = 32, threads: int = 0, max_tokens: int = 0
+    ) -> None:
         import torch
 
         if threads:
             torch.set_num_threads(threads)  # process-wide: PyTorch has no per-model setting
         self.model = load_sentence_transformer(source, "cuda" if torch.cuda.is_available() else "cpu")
-        self.model_id = f"{source.name}:torch"
+        model_limit = int(self.model.max_seq_length)
+        self.model.max_seq_length = token_limit(model_limit, max_tokens)
+        self.model_id = runtime_model_id(source.name, "torch", self.model.max_seq_length, model_limit)
         self.dimension = int(self.model.get_embedding_dimension())
         self.batch_size = batch_size
 
@@ -158,10 +174,13 @@ class TorchEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_embedder(model: str = "", runtime: str = "auto", batch_size: int = 32, threads: int = 0) -> Embedder:
+def load_embedder(
+    model: str = "", runtime: str = "auto", batch_size: int = 32, threads: int = 0, max_tokens: int = 0
+) -> Embedder:
     """A new embedder for `model` (see resolve_model) on `runtime`; get_embedder() caches one.
 
-    `threads` is how many CPU threads it computes with, 0 meaning one per CPU the process may use.
+    `threads` is how many CPU threads it computes with, 0 meaning one per CPU the process may use;
+    `max_tokens` how many word pieces of a text it embeds, 0 meaning the model's own limit.
     """
     from django.conf import settings
 
@@ -171,23 +190,26 @@ def load_embedder(model: str = "", runtime: str = "auto", batch_size: int = 32, 
         raise EmbeddingError(f"embedding batch size must be at least 1, not {batch_size}")
     if threads < 0:
         raise EmbeddingError(f"embedding threads must be 0 (one per CPU) or more, not {threads}")
+    if max_tokens < 0:
+        raise EmbeddingError(f"embedding max tokens must be 0 (the model's limit) or more, not {max_tokens}")
     source = resolve_model(model)
     if runtime == "auto":
         import torch
 
         runtime = "torch" if torch.cuda.is_available() else "onnx-int8"
     if runtime == "torch":
-        return TorchEmbedder(source, batch_size, threads)
+        return TorchEmbedder(source, batch_size, threads, max_tokens)
     from paperhaul.search.onnx_model import OnnxEmbedder
 
-    return OnnxEmbedder.open(source, Path(settings.HOME) / "models" / source.slug, batch_size, threads)
+    folder = Path(settings.HOME) / "models" / source.slug
+    return OnnxEmbedder.open(source, folder, batch_size, threads, max_tokens)
 
 
-_cache: dict[tuple[str, str, int, int], Embedder] = {}
+_cache: dict[tuple[str, str, int, int, int], Embedder] = {}
 _cache_lock = threading.Lock()
 
 
-def _settings_key() -> tuple[str, str, int, int]:
+def _settings_key() -> tuple[str, str, int, int, int]:
     from django.conf import settings
 
     return (
@@ -195,6 +217,7 @@ def _settings_key() -> tuple[str, str, int, int]:
         settings.PAPERHAUL_EMBEDDING_RUNTIME,
         settings.PAPERHAUL_EMBEDDING_BATCH,
         settings.PAPERHAUL_EMBEDDING_THREADS,
+        settings.PAPERHAUL_EMBEDDING_MAX_TOKENS,
     )
 
 

@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from paperhaul.search.embeddings import EmbeddingError, ModelSource, load_sentence_transformer
+from paperhaul.search.embeddings import (
+    EmbeddingError,
+    ModelSource,
+    load_sentence_transformer,
+    runtime_model_id,
+    token_limit,
+)
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -79,18 +85,25 @@ class OnnxEmbedder:
     """Embeds texts with the int8 ONNX model; see OnnxEmbedder.open for getting one."""
 
     def __init__(
-        self, name: str, folder: Path, manifest: Manifest, batch_size: int = 32, threads: int = 0
+        self,
+        name: str,
+        folder: Path,
+        manifest: Manifest,
+        batch_size: int = 32,
+        threads: int = 0,
+        max_tokens: int = 0,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.model_id = f"{name}:onnx-int8"
+        tokens = token_limit(manifest.max_seq_length, max_tokens)
+        self.model_id = runtime_model_id(name, "onnx-int8", tokens, manifest.max_seq_length)
         self.dimension = manifest.dimension
         self.batch_size = batch_size
         self.manifest = manifest
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length=manifest.max_seq_length)
+        self.tokenizer.enable_truncation(max_length=tokens)
         options = ort.SessionOptions()
         # By default one thread per CPU this process may use (not per CPU of the host), none
         # between ops. A web worker embeds one short query at a time beside other workers: there
@@ -108,11 +121,13 @@ class OnnxEmbedder:
         )
 
     @classmethod
-    def open(cls, source: ModelSource, folder: Path, batch_size: int = 32, threads: int = 0) -> OnnxEmbedder:
+    def open(
+        cls, source: ModelSource, folder: Path, batch_size: int = 32, threads: int = 0, max_tokens: int = 0
+    ) -> OnnxEmbedder:
         """The embedder of `source`, from its artefacts in `folder`, built there first if needed."""
         manifest = ensure_built(source, folder)
         try:
-            return cls(source.name, folder, manifest, batch_size, threads)
+            return cls(source.name, folder, manifest, batch_size, threads, max_tokens)
         except Exception as error:
             raise EmbeddingError(f"cannot open the int8 ONNX model in {folder}: {error}") from error
 
