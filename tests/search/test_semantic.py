@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from django.test import override_settings
+from usearch.index import Index, ScalarKind
 
 from paperhaul.papers.models import Paper
 from paperhaul.search import store
@@ -147,6 +150,21 @@ def test_papers_deleted_after_the_index_file_was_written_never_come_back(embedde
     assert [s.id for s in index.nearest(query, 3)] == expected[1:]
     hits = [h.key for h in search(SearchRequest(q="diffusion preference", mode="semantic")).hits]
     assert hits and gone.key not in hits
+
+
+@override_settings(PAPERHAUL_SEARCH_EXACT_BELOW=1)
+def test_an_index_file_of_another_scalar_type_is_rebuilt(embedded):
+    index, query, expected = ann_answer(3)
+    # The file as paperhaul wrote it before bfloat16: float16, no type in its metadata.
+    ids, matrix, max_row = store.rows_after(index.model_id, 0)
+    old = Index(ndim=matrix.shape[1], metric="cos", dtype="f16")
+    old.add(ids.astype(np.uint64), matrix)
+    old.save(str(index.path))
+    meta = {"model": index.model_id, "max_row": max_row, "count": len(ids), "size": index.path.stat().st_size}
+    index.meta_path.write_text(json.dumps(meta))
+    assert [s.id for s in index.nearest(query, 3)] == expected
+    assert Index.restore(str(index.path), view=True).dtype == ScalarKind.BF16
+    assert json.loads(index.meta_path.read_text())["dtype"] == "bf16"
 
 
 def test_vectors_are_unit_length_and_stored_with_their_model(embedded):
