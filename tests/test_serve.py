@@ -92,3 +92,13 @@ def test_one_web_process_per_cpu_and_never_fewer_than_two(monkeypatch):
     assert default_workers() == 3
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
     assert default_workers() == 2
+
+
+def test_web_workers_set_their_startup_objects_aside_from_the_garbage_collector(tmp_path):
+    """A full collection walking Django's ~300,000 objects paused a worker for about 160 ms."""
+    environment = {**web_worker_environment(), "PAPERHAUL_HOME": str(tmp_path)}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    code = "import gc, paperhaul.wsgi; print(gc.get_freeze_count())"
+    answer = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    assert answer.returncode == 0, answer.stderr
+    assert int(answer.stdout) > 100_000
