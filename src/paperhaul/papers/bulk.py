@@ -30,6 +30,11 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def placeholders(count: int) -> str:
+    """``%s, %s, ...``: one query parameter for each of `count` values, as in ``IN (...)``."""
+    return ", ".join(["%s"] * count)
+
+
 def select_in(
     cursor,
     model: type,
@@ -45,7 +50,7 @@ def select_in(
     extra, extra_params = (f" AND {_q(equal[0])} = %s", [equal[1]]) if equal else ("", [])
     for start in range(0, len(values), 900):
         chunk = list(values[start : start + 900])
-        marks = ", ".join(["%s"] * len(chunk))
+        marks = placeholders(len(chunk))
         cursor.execute(
             f"SELECT {_q(column)}, {_q(out)} FROM {_table(model)} WHERE {_q(column)} IN ({marks}){extra}",
             chunk + extra_params,
@@ -118,7 +123,7 @@ class BulkWriter:
         with connection.cursor() as cursor:
             statements = self._prepare(cursor)
             cursor.execute(f"DELETE FROM {STAGE}")
-            marks = ", ".join(["%s"] * len(ROW_COLUMNS))
+            marks = placeholders(len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", [r.row for r in records])
             new_papers = _new_papers()
             papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=new_papers, before=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from paperhaul.enrich.models import PaperTopic, Topic
 from paperhaul.hauls.models import Haul, HaulItem
+from paperhaul.papers.bulk import placeholders
 from paperhaul.papers.models import Category, PaperCategory, SourceRecord
 
 
@@ -85,7 +86,7 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
         clauses.append("p.published < %s")
         params.append(filters.before)
     if filters.categories:
-        marks = ", ".join(["%s"] * len(filters.categories))
+        marks = placeholders(len(filters.categories))
         clauses.append(
             f"EXISTS (SELECT 1 FROM {PaperCategory._meta.db_table} pc"
             f" JOIN {Category._meta.db_table} c ON c.id = pc.category_id"
@@ -107,7 +108,7 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
         )
         params.append(Haul.Status.PUBLISHED)
     if filters.topics:
-        marks = ", ".join(["%s"] * len(filters.topics))
+        marks = placeholders(len(filters.topics))
         clauses.append(
             f"EXISTS (SELECT 1 FROM {PaperTopic._meta.db_table} pt JOIN {Topic._meta.db_table} t"
             f" ON t.id = pt.topic_id WHERE pt.paper_id = p.id AND t.slug IN ({marks}))"

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from paperhaul.papers.bulk import placeholders
 from paperhaul.papers.models import Paper
 
 
@@ -33,7 +34,7 @@ def hit_rows(ids: Sequence[int]) -> dict[int, HitRow]:
         return {}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in HitRow._fields)
-    marks = ", ".join(["%s"] * len(ids))
+    marks = placeholders(len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns} FROM {quote(Paper._meta.db_table)} WHERE id IN ({marks})", list(ids)

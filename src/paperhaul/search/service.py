@@ -10,6 +10,7 @@ from django.db import connection
 
 from paperhaul.community.models import PaperActivity
 from paperhaul.errors import InputError
+from paperhaul.papers.bulk import placeholders
 from paperhaul.papers.ids import normalise_title, url_for_key
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
@@ -217,7 +218,7 @@ def _passing(candidates: list[Scored], filters: Filters) -> list[Scored]:
     if not candidates:
         return []
     where, params = filter_sql(filters)
-    marks = ", ".join(["%s"] * len(candidates))
+    marks = placeholders(len(candidates))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM papers_paper p WHERE p.id IN ({marks}) AND {where}",

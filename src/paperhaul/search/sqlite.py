@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from django.db import connection
 
+from paperhaul.papers.bulk import placeholders
 from paperhaul.search import sqlite_lexical, store
 from paperhaul.search.filters import Filters
 from paperhaul.search.fts5 import match_expression
@@ -33,7 +34,7 @@ class SqliteBackend:
         expression = match_expression(parsed)
         if expression is None:
             return set(ids)
-        marks = ", ".join(["%s"] * len(ids))
+        marks = placeholders(len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({marks})",
