@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from paperhaul.search.embeddings import (
     EmbeddingError,
     document_text,
     get_embedder,
+    gpu_available,
     load_embedder,
 )
 
@@ -126,6 +129,22 @@ def test_the_token_setting_cuts_texts_shorter_and_names_the_vectors(runtime):
 def test_get_embedder_follows_the_token_setting(onnx_embedder):
     with override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8", PAPERHAUL_EMBEDDING_MAX_TOKENS=64):
         assert get_embedder().model_id == "all-MiniLM-L6-v2:onnx-int8:64-tokens"
+
+
+def test_without_a_gpu_device_auto_never_imports_pytorch(onnx_embedder):
+    """Importing PyTorch costs each web worker about 2 s and 200 MB; only a GPU is worth it."""
+    if gpu_available():
+        pytest.skip("this machine has a GPU: auto means PyTorch here")
+    code = (
+        "import sys, django; django.setup();"
+        "from paperhaul.search.embeddings import load_embedder;"
+        "print(load_embedder(runtime='auto').model_id, 'torch' in sys.modules)"
+    )
+    environment = {**os.environ, "PAPERHAUL_HOME": str(settings.HOME)}
+    environment["DJANGO_SETTINGS_MODULE"] = "paperhaul.settings"
+    answer = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.split() == ["all-MiniLM-L6-v2:onnx-int8", "False"]
 
 
 def test_document_text_puts_the_title_first():

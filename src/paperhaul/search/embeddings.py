@@ -194,15 +194,30 @@ def load_embedder(
         raise EmbeddingError(f"embedding max tokens must be 0 (the model's limit) or more, not {max_tokens}")
     source = resolve_model(model)
     if runtime == "auto":
-        import torch
-
-        runtime = "torch" if torch.cuda.is_available() else "onnx-int8"
+        runtime = "torch" if gpu_available() else "onnx-int8"
     if runtime == "torch":
         return TorchEmbedder(source, batch_size, threads, max_tokens)
     from paperhaul.search.onnx_model import OnnxEmbedder
 
     folder = Path(settings.HOME) / "models" / source.slug
     return OnnxEmbedder.open(source, folder, batch_size, threads, max_tokens)
+
+
+# Device files of the GPUs PyTorch computes on: NVIDIA's, AMD's (ROCm) and WSL 2's.
+GPU_DEVICES = ("nvidia[0-9]*", "kfd", "dxg")
+
+
+def gpu_available(devices: Path = Path("/dev")) -> bool:
+    """Whether PyTorch has a GPU here; asked only when the machine shows a GPU device file.
+
+    Importing PyTorch takes about 2 s and 200 MB in every process that asks (each web worker),
+    which a machine without a GPU would pay for nothing.
+    """
+    if not any(next(devices.glob(pattern), None) for pattern in GPU_DEVICES):
+        return False
+    import torch
+
+    return torch.cuda.is_available()
 
 
 _cache: dict[tuple[str, str, int, int, int], Embedder] = {}
