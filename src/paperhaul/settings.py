@@ -120,7 +120,7 @@ def _cache() -> dict:
     if url:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "paperhaul.cache.FolderCache",
         "LOCATION": HOME / "cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
