@@ -1,10 +1,12 @@
 """Search latency at scale, each figure beside a baseline measured in the same run.
 
     python -m bench.search_latency 100000 [1000000 ...] [--queries 300] [--library DIR]
+    python -m bench.search_latency 100000 --database-url postgres://root@127.0.0.1:5432/test
 
-For each N it builds a SQLite library of N synthetic arXiv papers (bench/synthetic.py, imported
-with the real `paperhaul import snapshot`, so the lexical index is the one the triggers keep), then
-measures through paperhaul's own services:
+For each N it builds a SQLite library (or, with --database-url, a PostgreSQL database
+`paperhaul_bench_N` on that server, created if missing and kept; lexical and typeahead only) of N
+synthetic arXiv papers (bench/synthetic.py, imported with the real `paperhaul import snapshot`, so
+the lexical index is the one the triggers keep), then measures through paperhaul's own services:
 
 - lexical: `search(mode="lexical", limit=10)` on 2- and 3-word queries drawn from the corpus'
   titles, p50 and p99; baseline: bm25s (a sparse-matrix BM25 in memory) on title + abstract;
@@ -34,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -62,14 +65,17 @@ def timed(function: Callable[[str], object], inputs: Sequence) -> list[float]:
     return seconds
 
 
-def build_library(n: int, home: Path) -> None:
-    """Import N synthetic papers with the real command into a fresh SQLite library under `home`."""
+def build_library(n: int, home: Path, database_url: str = "") -> None:
+    """Import N synthetic papers with the real command into a fresh library under `home` (SQLite),
+    or into the database of `database_url` (PostgreSQL)."""
     home.mkdir(parents=True, exist_ok=True)
     snapshot = home / "snapshot.jsonl"
     print(f"generating {n:,} papers", flush=True)
     write_snapshot(n, snapshot)
     env = {**os.environ, "PAPERHAUL_HOME": str(home), "DJANGO_SETTINGS_MODULE": "paperhaul.settings"}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "paperhaul.cli", "import", "snapshot", str(snapshot)],
@@ -83,10 +89,31 @@ def build_library(n: int, home: Path) -> None:
     snapshot.unlink()
 
 
-def corpus(home: Path) -> tuple[list[int], list[str], list[str]]:
-    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
-        rows = db.execute("SELECT id, title, abstract FROM papers_paper ORDER BY id").fetchall()
+def corpus() -> tuple[list[int], list[str], list[str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, title, abstract FROM papers_paper ORDER BY id")
+        rows = cursor.fetchall()
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def bench_database(server_url: str, n: int) -> tuple[str, bool]:
+    """The URL of the benchmark's database for N papers on a PostgreSQL server, and whether it
+    holds them already (it is created when missing, and kept)."""
+    import psycopg
+
+    name = f"paperhaul_bench_{n}"
+    with psycopg.connect(server_url, autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            server.execute(f'CREATE DATABASE "{name}"')
+    url = urlsplit(server_url)._replace(path="/" + name).geturl()
+    with psycopg.connect(url) as db:
+        table = db.execute("SELECT to_regclass('papers_paper')").fetchone()[0]
+        papers = db.execute("SELECT count(*) FROM papers_paper").fetchone()[0] if table else 0
+    if table and papers != n:
+        raise SystemExit(f"{name} holds {papers:,} papers, not {n:,}: drop it to build it again")
+    return url, papers == n
 
 
 def lexical_queries(titles: list[str], count: int, rng: random.Random) -> list[str]:
@@ -179,18 +206,19 @@ def _bm25s_index(titles: list[str], abstracts: list[str]):
 def bench_typeahead(home: Path, inputs: list[str], warm_up: list[str]) -> dict:
     """Steady state: a server has read the spelling vocabulary it caches (about 30 ms for the words
     of one two-letter beginning at 1M papers) before these inputs, so a warm-up set runs first."""
+    from django.db import connection
+
     from paperhaul.search.typeahead import suggest
 
     timed(suggest, warm_up)
     ours = percentiles(timed(suggest, inputs))
-    db = sqlite3.connect(home / "paperhaul.sqlite3")
 
     def baseline(text: str) -> None:
-        db.execute("SELECT id FROM papers_paper WHERE title LIKE ? LIMIT 8", [f"%{text}%"]).fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM papers_paper WHERE title LIKE %s LIMIT 8", [f"%{text}%"])
+            cursor.fetchall()
 
-    result = {"ours": ours, "baseline": percentiles(timed(baseline, inputs))}
-    db.close()
-    return result
+    return {"ours": ours, "baseline": percentiles(timed(baseline, inputs))}
 
 
 def bench_semantic(home: Path, ids: list[int], count: int) -> dict:
@@ -238,20 +266,29 @@ def report(n: int, name: str, result: dict) -> None:
     )
 
 
-def run(n: int, home: Path, queries: int, parts: list[str]) -> None:
+def run(n: int, home: Path, queries: int, parts: list[str], server_url: str = "") -> None:
     """Measure one library size (one process per size: Django's settings are read once)."""
-    if not (home / "paperhaul.sqlite3").exists():
-        build_library(n, home)
+    os.environ.pop("DATABASE_URL", None)
+    if server_url:
+        if "semantic" in parts:
+            raise SystemExit("--database-url measures lexical search and typeahead; leave semantic out")
+        database_url, built = bench_database(server_url, n)
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        database_url, built = "", (home / "paperhaul.sqlite3").exists()
+    if not built:
+        build_library(n, home, database_url)
     os.environ["PAPERHAUL_HOME"] = str(home)
     os.environ["DJANGO_SETTINGS_MODULE"] = "paperhaul.settings"
-    os.environ.pop("DATABASE_URL", None)
     import django
+    from django.db import connection
 
     django.setup()
     rng = random.Random(n)
-    ids, titles, abstracts = corpus(home)
-    with sqlite3.connect(home / "paperhaul.sqlite3") as db:
-        keys = [row[0] for row in db.execute("SELECT key FROM papers_paper WHERE id % 97 = 0")]
+    ids, titles, abstracts = corpus()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM papers_paper WHERE id % 97 = 0")
+        keys = [row[0] for row in cursor.fetchall()]
     if "lexical" in parts:
         warm_up = lexical_queries(titles, 50, random.Random(-n))
         result = bench_lexical(home, titles, abstracts, lexical_queries(titles, queries, rng), warm_up)
@@ -272,10 +309,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--library", type=Path, help="keep the libraries under DIR/N and reuse them")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding throughput")
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL server: measure lexical search and typeahead there instead of SQLite",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.database_url and args.parts == ",".join(PARTS):
+        args.parts = "lexical,typeahead"
     if args.one:
-        run(args.sizes[0], args.library / str(args.sizes[0]), args.queries, args.parts.split(","))
+        home = args.library / str(args.sizes[0])
+        run(args.sizes[0], home, args.queries, args.parts.split(","), args.database_url)
         return
     base = args.library or Path(tempfile.mkdtemp(prefix="paperhaul-latency-"))
     try:
@@ -283,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         # (bm25s holds the whole corpus in memory) must not weigh on the next part's timings.
         for n in args.sizes:
             command = [sys.executable, "-m", "bench.search_latency", str(n), "--one", "--library", str(base)]
+            command += ["--database-url", args.database_url] if args.database_url else []
             for part in args.parts.split(","):
                 subprocess.run([*command, "--queries", str(args.queries), "--parts", part], check=True)
     finally:

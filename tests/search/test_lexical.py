@@ -10,6 +10,7 @@ from django.db import connection
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
+from paperhaul.search import rarity
 from paperhaul.search.filters import Filters
 from paperhaul.search.service import SearchRequest, search
 from tests.search.conftest import PAPERS, make_record
@@ -289,3 +290,16 @@ def test_a_description_finds_an_older_paper_among_many_newer_ones_with_its_commo
     )
     # Whisper has the rare words and none of the common ones; no paper has every word.
     assert keys("whisper speech transcripts language model sparse attention")[0] == "arxiv:2212.04356"
+
+
+def test_a_query_of_common_words_ranks_its_newest_matches_only(library, monkeypatch):
+    """Both backends score at most RANK_CAP matches, the newest (a common word's matches in a
+    large library would take seconds to score), and agree on which."""
+    monkeypatch.setattr(rarity, "RANK_CAP", 4)
+    Library().upsert(
+        make_record(f"2402.{n:05d}", f"Sparse transformers {n}", "Abstract.", ["Ada B"], ["cs.LG"], None)
+        for n in range(7)
+    )
+    newest = Paper.objects.filter(title__startswith="Sparse").order_by("-pk").values_list("key", flat=True)
+    # The library's own papers have neither word.
+    assert sorted(keys("sparse transformers", limit=10)) == sorted(newest[:4])

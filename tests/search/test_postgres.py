@@ -271,3 +271,35 @@ def test_a_lost_lexical_column_is_found_and_put_back(library):
     assert backend.check(repair=True) == ["papers_paper.search_words_gin is missing"]
     assert backend.check(repair=False) == []
     assert keys("author:vaswani") == ["arxiv:1706.03762"]
+
+
+def test_newest_matches_come_from_the_index_unless_most_papers_match():
+    """The plan: walk the primary key only when matches are so common that testing the newest
+    papers one by one finds the cap sooner than the index hands over every match."""
+    walk, index = "p.id DESC", "p.id + 0 DESC"
+    assert postgres_lexical._newest_first(100_000, [100, 90_000], False, 1000) == index  # a rare word
+    assert postgres_lexical._newest_first(100_000, [60_000, 50_000], False, 1000) == walk  # both common
+    # Together the words of an any-word query match more papers than each alone.
+    assert postgres_lexical._newest_first(1_000_000, [40_000, 40_000], False, 1000) == index
+    assert postgres_lexical._newest_first(1_000_000, [40_000, 40_000], True, 1000) == walk
+    assert postgres_lexical._newest_first(100_000, [], False, 1000) == index  # authors only
+
+
+def test_typeahead_finds_older_papers_beyond_the_newest_through_the_index(library, monkeypatch):
+    monkeypatch.setattr(postgres_lexical, "RECENT_PAPERS", 2)
+    Library().upsert(
+        make_record(f"2402.{n:05d}", f"Zebrafish number {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
+        for n in range(3)
+    )
+    Library().upsert([make_record("2402.09999", "Unrelated", "Abstract.", ["Ada B"], ["cs.LG"], None)])
+    zebrafish = list(
+        Paper.objects.filter(title__startswith="Zebrafish").order_by("-pk").values_list("pk", flat=True)
+    )
+    backend = get_backend()
+    # The newest two papers hold one zebrafish paper; the other two are older than them.
+    assert backend.title_word_matches("zebraf", 8) == zebrafish
+    assert backend.title_word_matches("zebraf", 2) == zebrafish[:2]
+    assert backend.title_word_matches("zebrafisj", 8) == []
+    assert backend.author_matches("ada", 3) == list(
+        Paper.objects.filter(authors__contains=["Ada B"]).order_by("-pk").values_list("pk", flat=True)[:3]
+    )

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from paperhaul.search import rarity
 from paperhaul.search.filters import Filters, filter_sql
-from paperhaul.search.fts5 import salient
 from paperhaul.search.query import ParsedQuery
 from paperhaul.search.sqlite_lexical import WEIGHTS
 from paperhaul.search.types import Scored
@@ -52,6 +52,12 @@ VOCABULARY_TTL = 600.0
 # statistics ANALYZE keeps of the column instead (its most common lexemes with their shares).
 EXACT_IDF_BELOW = 50_000
 STATISTICS_TTL = 600.0
+# Typeahead tests this many of the newest papers one by one before it asks the index (see
+# word_matches); about 1.5 ms at 100,000 papers.
+RECENT_PAPERS = 1_000
+# Testing one paper's vector against a query costs about this many times what the GIN index takes
+# to hand over one match (see _newest_first); measured at 100,000 papers.
+SCAN_COST_RATIO = 3.0
 # Accents: the combining marks that canonical decomposition (NFD) separates from their letters.
 # Not NFKD, which could turn a full-width quote inside the authors' JSON text into a real one.
 _ACCENTS_SQL = r"'[\u0300-\u036f]'"
@@ -137,15 +143,24 @@ def _lexemes(words: list[str], label: str, joiner: str = " & ", prefix_last: boo
     )
 
 
-def _text_parts(parsed: ParsedQuery, any_words: bool) -> list[tuple[str, str]]:
-    """(tsquery SQL, parameter) of each word and phrase of the query, the parts ranking weighs.
+def _pieces(parsed: ParsedQuery, any_words: bool) -> list[tuple[str, bool]]:
+    """(text, is_phrase) of each word and phrase of the query, the parts ranking weighs.
 
     With `any_words`, stopwords are dropped and at most fts5.MAX_ANY_WORDS kept, as on SQLite.
     """
-    terms = salient(parsed.terms) if any_words else list(parsed.terms)
-    return [("plainto_tsquery('english', %s)", fold(t)) for t in terms] + [
-        ("phraseto_tsquery('english', %s)", fold(p)) for p in parsed.phrases
-    ]
+    if any_words:
+        return rarity.loose_parts(parsed)
+    return [(t, False) for t in parsed.terms] + [(p, True) for p in parsed.phrases]
+
+
+def _text_parts(parsed: ParsedQuery, any_words: bool) -> list[tuple[str, str]]:
+    """(tsquery SQL, parameter) of each of the query's _pieces."""
+    return [_part(text, is_phrase) for text, is_phrase in _pieces(parsed, any_words)]
+
+
+def _part(text: str, is_phrase: bool) -> tuple[str, str]:
+    function = "phraseto_tsquery" if is_phrase else "plainto_tsquery"
+    return f"{function}('english', %s)", fold(text)
 
 
 def condition(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list] | None:
@@ -178,6 +193,15 @@ def condition(parsed: ParsedQuery, any_words: bool = False) -> tuple[str, list] 
 def lexical(
     parsed: ParsedQuery, filters: Filters, limit: int, offset: int, newest: bool, any_words: bool
 ) -> list[Scored]:
+    """Papers matching the query, best first (or newest first), after `offset`.
+
+    As on SQLite, at most the newest RANK_CAP matches are ranked (see rarity.py): ts_rank reads
+    the vector of every paper it ranks, and ranking all the matches of a common word took a
+    second at 100,000 papers.
+    """
+    cap, counted = rarity.RANK_CAP, None
+    if any_words and not newest:
+        parsed, cap, counted = _loose(parsed)
     matches = condition(parsed, any_words)
     where, params = filter_sql(filters)
     if matches is None:
@@ -186,32 +210,81 @@ def lexical(
             " ORDER BY p.published DESC NULLS LAST, p.id DESC LIMIT %s OFFSET %s"
         )
         args = [*params, limit, offset]
+    elif newest:
+        expression, match_params = matches
+        sql = (
+            f"SELECT p.id, 0.0 FROM {PAPER} p WHERE {expression} AND {where}"
+            " ORDER BY p.published DESC NULLS LAST, p.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [*match_params, *params, limit, offset]
     else:
         expression, match_params = matches
-        rank, rank_params = ("0.0", []) if newest else _rank(_text_parts(parsed, any_words), parsed.authors)
-        order = "p.published DESC NULLS LAST, p.id DESC" if newest else "score DESC, p.id DESC"
-        sql = (
-            f"SELECT p.id, {rank} AS score FROM {PAPER} p WHERE {expression} AND {where}"
-            f" ORDER BY {order} LIMIT %s OFFSET %s"
+        pieces = _pieces(parsed, any_words)
+        parts = [_part(text, is_phrase) for text, is_phrase in pieces]
+        if counted is not None:
+            total, found = counted[0], [counted[1][piece] for piece in pieces]
+        else:
+            total, found = _frequencies(parts) if parts else (0.0, [])
+        rank, rank_params = _rank(parts, parsed.authors, total, found)
+        newest_matches = (
+            f"SELECT p.id, p.search_vector, p.search_words FROM {PAPER} p WHERE {expression} AND {where}"
+            f" ORDER BY {_newest_first(total, found, any_words, cap)} LIMIT %s"
         )
-        args = [*rank_params, *match_params, *params, limit, offset]
+        sql = (
+            f"SELECT p.id, {rank} AS score FROM ({newest_matches}) p"
+            " ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [*rank_params, *match_params, *params, cap, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
 
 
-def _rank(parts: list[tuple[str, str]], authors: tuple[str, ...]) -> tuple[str, list]:
+def _newest_first(total: float, found: list[float], any_words: bool, cap: int) -> str:
+    """The order that picks the newest `cap` matches to rank, written so as to choose the plan.
+
+    Two plans can find them. Walking the primary key from the newest paper tests each paper's
+    vector (decompressing it) until `cap` match: cheap when most papers match, and the planner
+    takes it whenever it guesses so; a guess of a hundred matches for a word with none made it
+    read every paper (a second at 100,000). The GIN index hands over every match for a page read
+    each, which the sort then cuts to the newest: cheap when matches are few. With the share of
+    papers that match (words of a query all present: the product of their shares; any of them:
+    the sum), walking costs about cap / share tests and the index share x total reads, a test
+    costing SCAN_COST_RATIO reads; `p.id + 0` leaves the planner only the index.
+    """
+    shares = [min(1.0, n / total) for n in found] if total > 0 else []
+    share = min(1.0, sum(shares)) if any_words else math.prod(shares)
+    walk = bool(shares) and share * share * total >= SCAN_COST_RATIO * cap
+    return "p.id DESC" if walk else "p.id + 0 DESC"
+
+
+def _loose(parsed: ParsedQuery) -> tuple[ParsedQuery, int, tuple[float, dict]]:
+    """The any-word query narrowed to its rarer words, how many of its matches to rank, and the
+    library's size with the papers matching each of its words and phrases."""
+    pieces = rarity.loose_parts(parsed)
+    total, found = _frequencies([_part(text, is_phrase) for text, is_phrase in pieces])
+    counts = dict(zip(pieces, found, strict=True))
+    rarer = rarity.rarer_words(parsed, lambda text, is_phrase: counts[(text, is_phrase)])
+    if rarer is None:
+        return parsed, rarity.LOOSE_RANK_CAP, (total, counts)
+    return rarer, rarity.RANK_CAP, (total, counts)
+
+
+def _rank(
+    parts: list[tuple[str, str]], authors: tuple[str, ...], total: float, found: list[float]
+) -> tuple[str, list]:
     """The score of a matching paper `p`: BM25's idea on ts_rank.
 
     ts_rank weighs every word alike, so in "DPO on an image diffusion model" the common
     "image" and "model" would outrank the rare "DPO". Each word and phrase is ranked alone
-    and weighted by its inverse document frequency, as BM25 does. A query of authors alone
-    ranks by them.
+    and weighted by its inverse document frequency, as BM25 does (`found` papers of `total` have
+    it). A query of authors alone ranks by them.
     """
     if not parts:
         lexemes = " & ".join(filter(None, (_lexemes(_words(a), "B", joiner=" <-> ") for a in authors)))
         return f"ts_rank('{RANK_WEIGHTS}', p.search_words, to_tsquery('simple', %s))", [lexemes]
-    weights = _idf_weights(parts)
+    # BM25's inverse document frequency: ln(1 + (N - n + 0.5) / (n + 0.5)).
+    weights = [math.log(1 + (total - n + 0.5) / (n + 0.5)) for n in found]
     terms = [
         f"{weight!r} * ts_rank('{RANK_WEIGHTS}', p.search_vector, {sql})"
         for weight, (sql, _) in zip(weights, parts, strict=True)
@@ -219,16 +292,14 @@ def _rank(parts: list[tuple[str, str]], authors: tuple[str, ...]) -> tuple[str, 
     return "(" + " + ".join(terms) + ")", [value for _, value in parts]
 
 
-def _idf_weights(parts: list[tuple[str, str]]) -> list[float]:
-    """BM25's inverse document frequency of each part: ln(1 + (N - n + 0.5) / (n + 0.5))."""
+def _frequencies(parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
+    """The papers of the library, and those matching each part (counted, or estimated when large)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [PAPER])
         estimate = cursor.fetchone()[0]  # -1 before the first ANALYZE
         if estimate < EXACT_IDF_BELOW:
-            total, found = _counted(cursor, parts)
-        else:
-            total, found = estimate, _estimated(cursor, parts, estimate)
-    return [math.log(1 + (total - n + 0.5) / (n + 0.5)) for n in found]
+            return _counted(cursor, parts)
+        return estimate, _estimated(cursor, parts, estimate)
 
 
 def _counted(cursor, parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
@@ -251,7 +322,10 @@ _statistics: dict[str, _Statistics] = {}
 def _estimated(cursor, parts: list[tuple[str, str]], total: float) -> list[float]:
     """Papers having each part, from ANALYZE's most common lexemes of the column (cached).
 
-    A part is as rare as its rarest lexeme; one without lexemes (stopwords) is everywhere.
+    A part is as rare as its rarest lexeme; one without lexemes (stopwords) is everywhere. A part
+    with a lexeme rarer than every listed one is counted through the index instead, up to
+    RANK_CAP + 1 (cheap for a rare word): the any-word pass must know whether its matches can all
+    be ranked, and a guess from the rarest listed share would say no for every rare word.
     """
     known = _statistics.get(connection.alias)
     if known is None or time.monotonic() - known.loaded > STATISTICS_TTL:
@@ -267,7 +341,27 @@ def _estimated(cursor, parts: list[tuple[str, str]], total: float) -> list[float
     arrays = ", ".join("tsvector_to_array(to_tsvector('english', %s))" for _ in parts)
     cursor.execute(f"SELECT {arrays}", [value for _, value in parts])
     lexemes = cursor.fetchone()
-    return [total * min((known.shares.get(x, known.floor) for x in found), default=1.0) for found in lexemes]
+    unlisted = [i for i, found in enumerate(lexemes) if any(x not in known.shares for x in found)]
+    counted = dict(zip(unlisted, _capped_counts(cursor, [parts[i] for i in unlisted]), strict=True))
+    return [
+        (counted[i] if counted[i] <= rarity.RANK_CAP else total * known.floor)
+        if i in counted
+        else total * min((known.shares[x] for x in found), default=1.0)
+        for i, found in enumerate(lexemes)
+    ]
+
+
+def _capped_counts(cursor, parts: list[tuple[str, str]]) -> list[int]:
+    """Papers matching each part, each count stopping at RANK_CAP + 1."""
+    if not parts:
+        return []
+    most = rarity.RANK_CAP + 1
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM {PAPER} WHERE search_vector @@ {sql} LIMIT {most}) m)"
+        for sql, _ in parts
+    )
+    cursor.execute(f"SELECT {counts}", [value for _, value in parts])
+    return list(cursor.fetchone())
 
 
 def matching(ids: list[int], parsed: ParsedQuery) -> set[int]:
@@ -282,16 +376,34 @@ def matching(ids: list[int], parsed: ParsedQuery) -> set[int]:
 
 
 def word_matches(text: str, label: str, limit: int) -> list[int]:
+    """Papers whose title (label A) or authors (B) have every word of `text`, the last as a
+    prefix; newest first.
+
+    Typeahead wants the newest few matches, which GIN cannot give in order. The newest
+    RECENT_PAPERS are tested one by one first (bounded: a common word is found there), then the
+    older papers through the index (a rare word's few matches). Left to itself the planner walks
+    the primary key for every word it cannot estimate, and a misspelt word, which matches
+    nothing, made that walk read the whole table on each keystroke.
+    """
     lexemes = _lexemes(_words(text), label, prefix_last=True)
     if lexemes is None:
         return []
+    recent = f"FROM {PAPER} ORDER BY id DESC LIMIT {RECENT_PAPERS}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {PAPER} WHERE search_words @@ to_tsquery('simple', %s)"
-            " ORDER BY id DESC LIMIT %s",
+            f"SELECT id FROM (SELECT id, search_words {recent}) p"
+            " WHERE search_words @@ to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s",
             [lexemes, limit],
         )
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < limit:
+            cursor.execute(
+                f"SELECT id FROM {PAPER} WHERE search_words @@ to_tsquery('simple', %s)"
+                f" AND id < (SELECT min(id) FROM (SELECT id {recent}) p) ORDER BY id + 0 DESC LIMIT %s",
+                [lexemes, limit - len(ids)],
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
 
 
 @dataclass

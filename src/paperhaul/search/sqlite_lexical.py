@@ -17,13 +17,13 @@ inside its own transaction, so no other connection ever sees it set and a crash 
 from __future__ import annotations
 
 import heapq
-from dataclasses import replace
 from operator import itemgetter
 
 from django.db import DatabaseError, connection
 
+from paperhaul.search import rarity
 from paperhaul.search.filters import Filters, filter_sql
-from paperhaul.search.fts5 import match_expression, prefix_expression, quote, salient
+from paperhaul.search.fts5 import match_expression, prefix_expression, quote
 from paperhaul.search.query import ParsedQuery
 from paperhaul.search.types import Scored
 
@@ -37,11 +37,6 @@ TOKENIZERS = {
 # Prefix indexes make typeahead's prefix queries fast; only the small title index needs them
 # (they would triple the cost of indexing abstracts).
 PREFIXES = {"search_titles": ", prefix='2 3'"}
-# At most this many matches are scored per query (see _ranked). The any-word pass scores every
-# match of the query's rarer words, up to as many (see _rarer_words); when even its rarest word is
-# more common, it scores fewer, the newest, as it only fills a page complete matches left short.
-RANK_CAP = 1_000
-LOOSE_RANK_CAP = 500
 # BM25 weights of the columns title, authors, abstract.
 WEIGHTS = (10.0, 4.0, 1.0)
 _AUTHORS = "(SELECT group_concat(value, ', ') FROM json_each({row}.authors))"
@@ -168,11 +163,11 @@ def lexical(
     parsed: ParsedQuery, filters: Filters, limit: int, offset: int, newest: bool, any_words: bool
 ) -> list[Scored]:
     """Papers matching the query, best BM25 first (or newest first), after `offset`."""
-    cap = RANK_CAP
+    cap = rarity.RANK_CAP
     if any_words and not newest:
-        rarer = _rarer_words(parsed)
+        rarer = rarity.rarer_words(parsed, _count)
         if rarer is None:
-            cap = LOOSE_RANK_CAP
+            cap = rarity.LOOSE_RANK_CAP
         else:
             parsed = rarer
     expression = match_expression(parsed, any_words=any_words)
@@ -199,36 +194,14 @@ def lexical(
         return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
 
 
-def _rarer_words(parsed: ParsedQuery) -> ParsedQuery | None:
-    """The query narrowed to its rarer words and phrases, all of whose matches (RANK_CAP at most,
-    counted from the rarest word up) can be scored; None when even the rarest is more common.
-
-    Scoring only the newest matches of every word, as the pass does without this, ranks a
-    description's words ("paper", "model", "image") among the last few days' papers of a large
-    library and misses the paper described: with 50,000 newer papers beside the known-item set,
-    its lexical nDCG@10 fell from 0.451 to 0.020 that way, and is 0.329 this way (0.451 unchanged
-    without them). Counting a word's matches stops at RANK_CAP + 1: a common word costs a
-    bounded scan.
-    """
-    texts = [(text, False) for text in salient(parsed.terms)] + [(text, True) for text in parsed.phrases]
-    counted = []
+def _count(text: str, is_phrase: bool) -> int:
+    """Papers matching one word or phrase, counted up to RANK_CAP + 1 (see rarity.rarer_words)."""
     with connection.cursor() as cursor:
-        for text, is_phrase in texts:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                [quote(text), RANK_CAP + 1],
-            )
-            counted.append((cursor.fetchone()[0], text, is_phrase))
-    chosen, total = [], 0
-    for count, text, is_phrase in sorted(counted, key=itemgetter(0)):
-        if count and total + count > RANK_CAP:
-            break
-        total += count
-        chosen.append((text, is_phrase))
-    if not total:
-        return None
-    terms = tuple(text for text, is_phrase in chosen if not is_phrase)
-    return replace(parsed, terms=terms, phrases=tuple(text for text, is_phrase in chosen if is_phrase))
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+            [quote(text), rarity.RANK_CAP + 1],
+        )
+        return cursor.fetchone()[0]
 
 
 def _ranked(expression: str, filters: Filters, cap: int) -> list[tuple[int, float]]:
