@@ -8,6 +8,7 @@ usearch file, the generated columns, and author names that would break a hand-bu
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import numpy as np
 import pytest
@@ -303,3 +304,21 @@ def test_typeahead_finds_older_papers_beyond_the_newest_through_the_index(librar
     assert backend.author_matches("ada", 3) == list(
         Paper.objects.filter(authors__contains=["Ada B"]).order_by("-pk").values_list("pk", flat=True)[:3]
     )
+
+
+def test_a_library_made_before_the_authors_column_gets_it_from_its_migration(library):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE papers_paper DROP COLUMN search_authors")
+    assert get_backend().check(repair=False) == [
+        "papers_paper.search_authors is missing",
+        "papers_paper.search_authors_gin is missing",
+    ]
+    migration = importlib.import_module("paperhaul.search.migrations.0004_author_words")
+    with connection.schema_editor() as editor:
+        migration.install(None, editor)
+    assert get_backend().check(repair=False) == []
+    assert keys("author:vaswani") == ["arxiv:1706.03762"]
+    paper = Paper.objects.get(key="arxiv:1706.03762").pk
+    assert get_backend().author_matches("vasw", 8) == [paper]
+    # A title word is not an author's name ("Attention Is All You Need").
+    assert get_backend().author_matches("attention", 8) == []

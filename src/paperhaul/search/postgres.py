@@ -31,10 +31,10 @@ class PostgresBackend:
         return postgres_lexical.matching(list(ids), parsed)
 
     def title_word_matches(self, text: str, limit: int) -> list[int]:
-        return postgres_lexical.word_matches(text, "A", limit)
+        return postgres_lexical.title_word_matches(text, limit)
 
     def author_matches(self, text: str, limit: int) -> list[int]:
-        return postgres_lexical.word_matches(text, "B", limit)
+        return postgres_lexical.author_matches(text, limit)
 
     def vocabulary(self, first: str, lengths: range) -> list[str]:
         return postgres_lexical.vocabulary(first, lengths)
