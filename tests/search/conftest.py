@@ -8,7 +8,7 @@ import pytest
 
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from paperhaul.search import postgres_lexical, store, typeahead, vectors
+from paperhaul.search import postgres_lexical, postgres_typeahead, store, typeahead, vectors
 
 PAPERS = [
     (
@@ -133,7 +133,7 @@ def fresh_vector_caches():
     """Test transactions roll back and reuse row ids and words: start every test with empty caches."""
     vectors._indexes.clear()
     store.forget_counts()
-    postgres_lexical._vocabularies.clear()
+    postgres_typeahead._vocabularies.clear()
     postgres_lexical._statistics.clear()
     typeahead._vocabularies.clear()
     yield

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
-from paperhaul.search import pgvector, postgres_lexical, store, vectors
+from paperhaul.search import pgvector, postgres_lexical, postgres_typeahead, store, vectors
 from paperhaul.search.backend import get_backend
 from paperhaul.search.embeddings import get_embedder
 from paperhaul.search.indexing import embed_pending
@@ -287,7 +287,7 @@ def test_newest_matches_come_from_the_index_unless_most_papers_match():
 
 
 def test_typeahead_finds_older_papers_beyond_the_newest_through_the_index(library, monkeypatch):
-    monkeypatch.setattr(postgres_lexical, "RECENT_PAPERS", 2)
+    monkeypatch.setattr(postgres_typeahead, "RECENT_PAPERS", 2)
     Library().upsert(
         make_record(f"2402.{n:05d}", f"Zebrafish number {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
         for n in range(3)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from paperhaul.search import pgvector, postgres_lexical, store
+from paperhaul.search import pgvector, postgres_lexical, postgres_typeahead, store
 from paperhaul.search.filters import Filters
 from paperhaul.search.query import ParsedQuery
 from paperhaul.search.types import Scored
@@ -31,13 +31,13 @@ class PostgresBackend:
         return postgres_lexical.matching(list(ids), parsed)
 
     def title_word_matches(self, text: str, limit: int) -> list[int]:
-        return postgres_lexical.title_word_matches(text, limit)
+        return postgres_typeahead.title_word_matches(text, limit)
 
     def author_matches(self, text: str, limit: int) -> list[int]:
-        return postgres_lexical.author_matches(text, limit)
+        return postgres_typeahead.author_matches(text, limit)
 
     def vocabulary(self, first: str, lengths: range) -> list[str]:
-        return postgres_lexical.vocabulary(first, lengths)
+        return postgres_typeahead.vocabulary(first, lengths)
 
     def nearest(self, model_id: str, vector: np.ndarray, k: int) -> list[Scored]:
         if pgvector.available():
