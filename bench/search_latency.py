@@ -203,7 +203,7 @@ def _bm25s_index(titles: list[str], abstracts: list[str]):
     return retriever
 
 
-def bench_typeahead(home: Path, inputs: list[str], warm_up: list[str]) -> dict:
+def bench_typeahead(inputs: list[str], warm_up: list[str]) -> dict:
     """Steady state: a server has read the spelling vocabulary it caches (about 30 ms for the words
     of one two-letter beginning at 1M papers) before these inputs, so a warm-up set runs first."""
     from django.db import connection
@@ -295,7 +295,7 @@ def run(n: int, home: Path, queries: int, parts: list[str], server_url: str = ""
         report(n, "lexical", result)
     if "typeahead" in parts:
         warm_up = typeahead_inputs(titles, keys, 2 * queries, random.Random(-n))
-        report(n, "typeahead", bench_typeahead(home, typeahead_inputs(titles, keys, queries, rng), warm_up))
+        report(n, "typeahead", bench_typeahead(typeahead_inputs(titles, keys, queries, rng), warm_up))
     if "semantic" in parts:
         report(n, "semantic", bench_semantic(home, ids, queries))
 
