@@ -250,10 +250,10 @@ def _segments(table: str) -> int:
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_a_large_import_leaves_the_index_merged(db, monkeypatch, django_capture_on_commit_callbacks):
-    from paperhaul.search import sqlite_lexical
+    from paperhaul.search import backend
     from paperhaul.search.backend import get_backend
 
-    monkeypatch.setattr(sqlite_lexical, "OPTIMIZE_AFTER", 9)
+    monkeypatch.setattr(backend, "SETTLE_AFTER", 9)
 
     def records(first: int, count: int) -> list:
         return [
@@ -267,7 +267,7 @@ def test_a_large_import_leaves_the_index_merged(db, monkeypatch, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         Library(batch_size=3).upsert(records(0, 8))
     assert _segments("search_fts") > 1 and _segments("search_titles") > 1
-    # ... and an import that adds at least OPTIMIZE_AFTER papers merges each index into one.
+    # ... and an import that adds at least SETTLE_AFTER papers merges each index into one.
     with django_capture_on_commit_callbacks(execute=True):
         Library(batch_size=3).upsert(records(8, 9))
     assert _segments("search_fts") == 1 and _segments("search_titles") == 1

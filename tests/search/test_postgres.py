@@ -239,6 +239,57 @@ def test_large_libraries_estimate_word_rarity_from_statistics(library, monkeypat
     assert postgres_lexical._statistics[connection.alias].shares["diffus"] == pytest.approx(0.2)
 
 
+def _analysed_lexemes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[] FROM pg_stats"
+            " WHERE tablename = 'papers_paper' AND attname = 'search_vector'"
+        )
+        row = cursor.fetchone()
+    return (row and row[0]) or []
+
+
+def test_a_large_import_gathers_the_statistics_searches_estimate_from(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from paperhaul.search import backend
+
+    monkeypatch.setattr(backend, "SETTLE_AFTER", 9)
+
+    def records(first: int, count: int) -> list:
+        return [
+            make_record(f"2402.{n:05d}", f"Sparse zebrafish {n}", "Abstract.", ["Ada B"], ["cs.LG"], None)
+            for n in range(first, first + count)
+        ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Library(batch_size=3).upsert(records(0, 8))
+    assert "zebrafish" not in _analysed_lexemes()
+    with django_capture_on_commit_callbacks(execute=True):
+        Library(batch_size=3).upsert(records(8, 9))
+    assert "zebrafish" in _analysed_lexemes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
+        assert cursor.fetchone()[0] == 17
+
+
+def test_a_library_grown_past_its_statistics_is_not_taken_for_a_small_one(library, monkeypatch):
+    """Counting every word's matches exactly takes seconds in a million papers: a library that
+    grew (or was never analysed) since ANALYZE last counted it must still be estimated."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE papers_paper")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
+        analysed = cursor.fetchone()[0]
+    Library().upsert(
+        make_record(f"2402.{n:05d}", f"Zebrafish {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
+        for n in range(9)
+    )
+    monkeypatch.setattr(postgres_lexical, "EXACT_IDF_BELOW", analysed + 5)
+    monkeypatch.setattr(postgres_lexical, "_statistics", {})
+    assert keys(DESCRIPTION)[:2] == ["arxiv:2311.12908", "arxiv:2112.10752"]
+    assert connection.alias in postgres_lexical._statistics  # estimated, not counted
+
+
 def test_words_find_authors_and_author_constraints_are_exact(library):
     assert keys("wallace") == ["arxiv:2311.12908"]  # stemmed to "wallac" on both sides
     assert keys("ermon diffusion") == ["arxiv:2311.12908"]

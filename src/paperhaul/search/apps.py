@@ -7,9 +7,10 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from paperhaul.papers.signals import library_changed, papers_bulk_inserted
-        from paperhaul.search.sqlite_lexical import index_bulk_insert, optimize_after_import
+        from paperhaul.search.backend import settle_after_import
+        from paperhaul.search.sqlite_lexical import index_bulk_insert
         from paperhaul.search.tasks import schedule_embedding
 
         library_changed.connect(schedule_embedding, dispatch_uid="paperhaul.search.embedding")
         papers_bulk_inserted.connect(index_bulk_insert, dispatch_uid="paperhaul.search.bulk")
-        library_changed.connect(optimize_after_import, dispatch_uid="paperhaul.search.optimize")
+        library_changed.connect(settle_after_import, dispatch_uid="paperhaul.search.settle")

@@ -60,7 +60,11 @@ class PostgresBackend:
                     pgvector.repair()
         return problems
 
+    def settle(self) -> None:
+        postgres_lexical.analyze()
+
     def rebuild(self, model_id: str) -> None:
+        postgres_lexical.analyze()
         store.forget_counts()
         if pgvector.available():
             pgvector.rebuild()

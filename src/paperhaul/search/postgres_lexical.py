@@ -295,10 +295,17 @@ def _rank(
 
 
 def _frequencies(parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
-    """The papers of the library, and those matching each part (counted, or estimated when large)."""
+    """The papers of the library, and those matching each part (counted, or estimated when large).
+
+    The size is ANALYZE's count, unless the span of ids says the table grew past it since (or
+    was never analysed: -1): ids only grow, so that bound is close after an import, and a large
+    library is never taken for a small one whose words can all be counted.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [PAPER])
-        estimate = cursor.fetchone()[0]  # -1 before the first ANALYZE
+        span = f"SELECT max(id) - min(id) + 1 FROM {PAPER}"
+        cursor.execute(f"SELECT reltuples, ({span}) FROM pg_class WHERE oid = %s::regclass", [PAPER])
+        analysed, ids = cursor.fetchone()
+        estimate = max(analysed, ids or 0)
         if estimate < EXACT_IDF_BELOW:
             return _counted(cursor, parts)
         return estimate, _estimated(cursor, parts, estimate)
@@ -364,6 +371,13 @@ def _capped_counts(cursor, parts: list[tuple[str, str]]) -> list[int]:
     )
     cursor.execute(f"SELECT {counts}", [value for _, value in parts])
     return list(cursor.fetchone())
+
+
+def analyze() -> None:
+    """Gather the statistics the planner and _estimated() read, for the library's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {PAPER}, papers_identifier, papers_papercategory, papers_sourcerecord")
+    _statistics.pop(connection.alias, None)
 
 
 def matching(ids: list[int], parsed: ParsedQuery) -> set[int]:

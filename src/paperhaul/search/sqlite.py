@@ -57,6 +57,9 @@ class SqliteBackend:
     def check(self, repair: bool, thorough: bool = False) -> list[str]:
         return sqlite_lexical.check(repair, thorough)
 
+    def settle(self) -> None:
+        sqlite_lexical.optimize()
+
     def rebuild(self, model_id: str) -> None:
         sqlite_lexical.rebuild()
         index = vector_index(model_id)

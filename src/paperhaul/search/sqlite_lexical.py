@@ -45,10 +45,6 @@ BULK = "search_bulk_insert"
 # Terms FTS5 gathers in memory before writing a segment (its default is 1 MiB): a bulk import's
 # batch then makes one segment, not dozens to merge. Only a large transaction reaches it.
 HASH_SIZE = 32 * 1024 * 1024
-# An import that added at least this many papers leaves each index merged into one b-tree
-# (FTS5 'optimize'): FTS5 merges segments only a few at a time as they come, and queries over
-# the many a bulk import leaves read more pages (at 100,000 papers: 15 % slower, 2.4 s to merge).
-OPTIMIZE_AFTER = 10_000
 
 
 def _values(row: str, columns: tuple[str, ...]) -> str:
@@ -134,12 +130,6 @@ def index_bulk_insert(sender, *, cursor, new_papers: str, before: bool, **kwargs
             f" FROM {new_papers}"
         )
     cursor.execute(f"DELETE FROM {BULK}")
-
-
-def optimize_after_import(sender, *, added: int = 0, **kwargs) -> None:
-    """Receiver of library_changed: merge the indexes after a large import (see OPTIMIZE_AFTER)."""
-    if added >= OPTIMIZE_AFTER and connection.vendor == "sqlite":
-        optimize()
 
 
 def optimize() -> None:
