@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from paperhaul.papers.models import Paper
+from paperhaul.papers.signals import papers_bulk_inserted
 from paperhaul.papers.upsert import Library
-from paperhaul.search import pgvector, postgres_lexical, postgres_typeahead, store, vectors
+from paperhaul.search import pgvector, postgres_bulk, postgres_lexical, postgres_typeahead, store, vectors
 from paperhaul.search.backend import get_backend
 from paperhaul.search.embeddings import get_embedder
 from paperhaul.search.indexing import embed_pending
@@ -288,6 +289,67 @@ def test_a_library_grown_past_its_statistics_is_not_taken_for_a_small_one(librar
     monkeypatch.setattr(postgres_lexical, "_statistics", {})
     assert keys(DESCRIPTION)[:2] == ["arxiv:2311.12908", "arxiv:2112.10752"]
     assert connection.alias in postgres_lexical._statistics  # estimated, not counted
+
+
+def _word_indexes() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'papers_paper' AND indexname = ANY(%s)",
+            [list(postgres_lexical.INDEXES)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _zebrafish(count: int) -> list:
+    return [
+        make_record(f"2402.{n:05d}", f"Zebrafish number {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def indexes_after_each_batch(monkeypatch):
+    """How many word indexes each batch of an import left (DEFER_AFTER: 6 papers)."""
+    monkeypatch.setattr(postgres_bulk, "DEFER_AFTER", 6)
+    seen: list[int] = []
+
+    def watch(sender, *, before: bool, **kwargs) -> None:
+        if not before:
+            seen.append(_word_indexes())
+
+    papers_bulk_inserted.connect(watch)
+    yield seen
+    papers_bulk_inserted.disconnect(watch)
+
+
+def test_a_large_first_import_builds_the_word_indexes_once_at_its_end(db, indexes_after_each_batch):
+    Library(batch_size=3).upsert(_zebrafish(12))
+    # Batches of 3: the third comes after 6 papers, when the import is the whole library.
+    assert indexes_after_each_batch == [3, 3, 0, 0]
+    assert _word_indexes() == 3
+    assert keys("zebrafish number 11")[0] == "arxiv:2402.00011"
+    assert get_backend().check(repair=False, thorough=True) == []
+
+
+def test_a_failed_large_import_still_builds_the_word_indexes(db, indexes_after_each_batch):
+    def fail_in_the_fourth_batch(sender, *, earlier: int, before: bool, **kwargs) -> None:
+        if earlier == 9 and not before:
+            raise RuntimeError("disk full")
+
+    papers_bulk_inserted.connect(fail_in_the_fourth_batch)
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            Library(batch_size=3).upsert(_zebrafish(12))
+    finally:
+        papers_bulk_inserted.disconnect(fail_in_the_fourth_batch)
+    assert indexes_after_each_batch == [3, 3, 0, 0]  # the fourth then rolled back
+    assert _word_indexes() == 3
+    assert Paper.objects.count() == 9 and keys("zebrafish number 8")[0] == "arxiv:2402.00008"
+
+
+def test_an_import_smaller_than_the_library_keeps_the_word_indexes(library, indexes_after_each_batch):
+    Library(batch_size=3).upsert(_zebrafish(9))
+    assert indexes_after_each_batch == [3, 3, 3]
 
 
 def test_words_find_authors_and_author_constraints_are_exact(library):

@@ -106,6 +106,7 @@ class BulkWriter:
 
     def __init__(self) -> None:
         self._statements: list[str] | None = None
+        self.inserted = 0
 
     def _prepare(self, cursor) -> list[str]:
         if self._statements is None:
@@ -126,8 +127,10 @@ class BulkWriter:
             marks = placeholders(len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", [r.row for r in records])
             new_papers = _new_papers()
-            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=new_papers, before=True)
+            signal = {"cursor": cursor, "new_papers": new_papers, "earlier": self.inserted}
+            papers_bulk_inserted.send(BulkWriter, before=True, **signal)
             for statement in statements:
                 cursor.execute(statement)
-            papers_bulk_inserted.send(BulkWriter, cursor=cursor, new_papers=new_papers, before=False)
+            papers_bulk_inserted.send(BulkWriter, before=False, **signal)
             cursor.execute(f"DELETE FROM {STAGE}")
+        self.inserted += len(records)

@@ -32,7 +32,7 @@ from paperhaul.papers.models import (
 )
 from paperhaul.papers.prepared import Prepared, prepare, to_record, utc_text
 from paperhaul.papers.records import PaperRecord, ParsedRecord
-from paperhaul.papers.signals import library_changed
+from paperhaul.papers.signals import import_finished, library_changed
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,22 @@ class Library:
 
         Items may come prepared already (by a parsing worker, see prepared.py).
         """
+        try:
+            self._upsert_all(items, skip_bad, on_batch)
+        finally:
+            _tell(import_finished, added=self.stats.added)
+        if on_batch:
+            on_batch(self.stats)
+        if self.stats.added or self.stats.updated:
+            transaction.on_commit(partial(_announce_change, self.stats.added))
+        return self.stats
+
+    def _upsert_all(
+        self,
+        items: Iterable[ParsedRecord | Prepared],
+        skip_bad: bool,
+        on_batch: Callable[[ImportStats], None] | None,
+    ) -> None:
         fetched_at = utc_text(timezone.now())
         batch: list[Prepared] = []
         for item in items:
@@ -111,11 +127,6 @@ class Library:
                     on_batch(self.stats)
         if batch:
             self.write_batch(batch)
-        if on_batch:
-            on_batch(self.stats)
-        if self.stats.added or self.stats.updated:
-            transaction.on_commit(partial(_announce_change, self.stats.added))
-        return self.stats
 
     def upsert_one(self, record: PaperRecord) -> tuple[Paper, str]:
         """Merge one record now; returns the paper and "added", "updated" or "unchanged"."""
@@ -289,7 +300,11 @@ def set_categories(paper: Paper, names: list[str]) -> set[str]:
 
 
 def _announce_change(added: int) -> None:
+    _tell(library_changed, added=added)
+
+
+def _tell(signal, **kwargs) -> None:
     """Tell the other apps; what fails there (queueing a task...) is logged, the import stands."""
-    for receiver, outcome in library_changed.send_robust(sender=Library, added=added):
+    for receiver, outcome in signal.send_robust(sender=Library, **kwargs):
         if isinstance(outcome, Exception):
             logger.warning("after the import, %s failed: %s", receiver.__qualname__, outcome)

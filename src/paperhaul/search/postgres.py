@@ -64,6 +64,7 @@ class PostgresBackend:
         postgres_lexical.analyze()
 
     def rebuild(self, model_id: str) -> None:
+        postgres_lexical.check(repair=True)
         postgres_lexical.analyze()
         store.forget_counts()
         if pgvector.available():

@@ -60,8 +60,16 @@ _ACCENTS_RE = re.compile("[\u0300-\u036f]")
 
 
 def fold_sql(expression: str) -> str:
-    """SQL folding accents away; immutable, so generated columns may use it. Mirrors fold()."""
-    return f"regexp_replace(normalize({expression}, NFD), {_ACCENTS_SQL}, '', 'g')"
+    """SQL folding accents away; immutable, so generated columns may use it. Mirrors fold().
+
+    ASCII text (most of it: arXiv writes accents in TeX) is taken as it is, which is what folding
+    gives it: normalize() costs about as much as to_tsvector(), and the columns are computed on
+    every insert. (Libraries made before this shortcut keep the longer expression; it gives the
+    same vectors.)
+    """
+    folded = f"regexp_replace(normalize({expression}, NFD), {_ACCENTS_SQL}, '', 'g')"
+    ascii_only = f"octet_length({expression}) = char_length({expression})"
+    return f"CASE WHEN {ascii_only} THEN {expression} ELSE {folded} END"
 
 
 def fold(text: str) -> str:
@@ -87,27 +95,36 @@ _SCHEMA = [
     f"ALTER TABLE {PAPER} ADD COLUMN search_words tsvector GENERATED ALWAYS AS ("
     + " || ".join([_document("simple", "title", "A"), _document("simple", "authors::text", "B")])
     + ") STORED",
-    f"CREATE INDEX search_vector_gin ON {PAPER} USING gin (search_vector)",
-    f"CREATE INDEX search_words_gin ON {PAPER} USING gin (search_words)",
 ]
 # Also added on its own to libraries made before it (migration 0004), hence IF NOT EXISTS.
 _AUTHORS_SCHEMA = [
     f"ALTER TABLE {PAPER} ADD COLUMN IF NOT EXISTS search_authors tsvector GENERATED ALWAYS AS ("
     + _document("simple", "authors::text", "B")
     + ") STORED",
-    f"CREATE INDEX IF NOT EXISTS search_authors_gin ON {PAPER} USING gin (search_authors)",
 ]
 
 
 def install(cursor) -> None:
     for statement in _SCHEMA + _AUTHORS_SCHEMA:
         cursor.execute(statement)
+    create_indexes(cursor)
 
 
 def install_author_words(cursor) -> None:
     """The authors' own column and index, for a library whose lexical index predates them."""
     for statement in _AUTHORS_SCHEMA:
         cursor.execute(statement)
+    create_indexes(cursor)
+
+
+def create_indexes(cursor) -> None:
+    """The GIN index of each column, where it is missing."""
+    for index, column in zip(INDEXES, COLUMNS, strict=True):
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {PAPER} USING gin ({column})")
+
+
+def drop_indexes(cursor) -> None:
+    cursor.execute(f"DROP INDEX IF EXISTS {', '.join(INDEXES)}")
 
 
 def uninstall(cursor) -> None:
@@ -128,8 +145,11 @@ def check(repair: bool) -> list[str]:
         present = {row[0] for row in cursor.fetchall()}
         problems = [f"{PAPER}.{name} is missing" for name in (*COLUMNS, *INDEXES) if name not in present]
         if repair and problems:
-            uninstall(cursor)
-            install(cursor)
+            if set(COLUMNS) <= present:
+                create_indexes(cursor)
+            else:
+                uninstall(cursor)
+                install(cursor)
     return problems
 
 
