@@ -347,6 +347,23 @@ def test_a_failed_large_import_still_builds_the_word_indexes(db, indexes_after_e
     assert Paper.objects.count() == 9 and keys("zebrafish number 8")[0] == "arxiv:2402.00008"
 
 
+def test_a_growing_library_is_analysed_during_a_large_import(db, monkeypatch):
+    """Without statistics the planner reads the whole table for each batch's title lookups."""
+    monkeypatch.setattr(postgres_bulk, "STATISTICS_FROM", 4)
+
+    def analysed() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE papers_paper")  # empty
+    # Batches of 3: before the third the library holds 6 (more than twice 0), before the
+    # fourth 9 (not more than twice 6).
+    Library(batch_size=3).upsert(_zebrafish(12))
+    assert analysed() == 6
+
+
 def test_an_import_smaller_than_the_library_keeps_the_word_indexes(library, indexes_after_each_batch):
     Library(batch_size=3).upsert(_zebrafish(9))
     assert indexes_after_each_batch == [3, 3, 3]

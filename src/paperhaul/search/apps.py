@@ -8,12 +8,12 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from paperhaul.papers.signals import import_finished, library_changed, papers_bulk_inserted
         from paperhaul.search.backend import settle_after_import
-        from paperhaul.search.postgres_bulk import defer_indexes, restore_indexes
+        from paperhaul.search.postgres_bulk import before_bulk_insert, restore_indexes
         from paperhaul.search.sqlite_lexical import index_bulk_insert
         from paperhaul.search.tasks import schedule_embedding
 
         library_changed.connect(schedule_embedding, dispatch_uid="paperhaul.search.embedding")
         papers_bulk_inserted.connect(index_bulk_insert, dispatch_uid="paperhaul.search.bulk")
         library_changed.connect(settle_after_import, dispatch_uid="paperhaul.search.settle")
-        papers_bulk_inserted.connect(defer_indexes, dispatch_uid="paperhaul.search.defer")
+        papers_bulk_inserted.connect(before_bulk_insert, dispatch_uid="paperhaul.search.postgres_bulk")
         import_finished.connect(restore_indexes, dispatch_uid="paperhaul.search.restore")
