@@ -8,7 +8,7 @@ import pytest
 
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from paperhaul.search import postgres_lexical, postgres_typeahead, store, typeahead, vectors
+from paperhaul.search import postgres_plan, postgres_typeahead, store, typeahead, vectors
 
 PAPERS = [
     (
@@ -134,7 +134,7 @@ def fresh_vector_caches():
     vectors._indexes.clear()
     store.forget_counts()
     postgres_typeahead._vocabularies.clear()
-    postgres_lexical._statistics.clear()
+    postgres_plan._statistics.clear()
     typeahead._vocabularies.clear()
     yield
     for index in vectors._indexes.values():

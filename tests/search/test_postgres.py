@@ -18,7 +18,16 @@ from django.test.utils import CaptureQueriesContext
 from paperhaul.papers.models import Paper
 from paperhaul.papers.signals import papers_bulk_inserted
 from paperhaul.papers.upsert import Library
-from paperhaul.search import pgvector, postgres_bulk, postgres_lexical, postgres_typeahead, store, vectors
+from paperhaul.search import (
+    pgvector,
+    postgres_bulk,
+    postgres_lexical,
+    postgres_plan,
+    postgres_typeahead,
+    rarity,
+    store,
+    vectors,
+)
 from paperhaul.search.backend import get_backend
 from paperhaul.search.embeddings import get_embedder
 from paperhaul.search.indexing import embed_pending
@@ -234,10 +243,10 @@ def test_rare_words_weigh_more_than_common_ones(library):
 def test_large_libraries_estimate_word_rarity_from_statistics(library, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_paper")  # sees this transaction's papers
-    monkeypatch.setattr(postgres_lexical, "EXACT_IDF_BELOW", 0)
-    monkeypatch.setattr(postgres_lexical, "_statistics", {})
+    monkeypatch.setattr(postgres_plan, "EXACT_IDF_BELOW", 0)
+    monkeypatch.setattr(postgres_plan, "_statistics", {})
     assert keys(DESCRIPTION)[:2] == ["arxiv:2311.12908", "arxiv:2112.10752"]
-    assert postgres_lexical._statistics[connection.alias].shares["diffus"] == pytest.approx(0.2)
+    assert postgres_plan._statistics[connection.alias].shares["diffus"] == pytest.approx(0.2)
 
 
 def _analysed_lexemes() -> list[str]:
@@ -285,10 +294,10 @@ def test_a_library_grown_past_its_statistics_is_not_taken_for_a_small_one(librar
         make_record(f"2402.{n:05d}", f"Zebrafish {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
         for n in range(9)
     )
-    monkeypatch.setattr(postgres_lexical, "EXACT_IDF_BELOW", analysed + 5)
-    monkeypatch.setattr(postgres_lexical, "_statistics", {})
+    monkeypatch.setattr(postgres_plan, "EXACT_IDF_BELOW", analysed + 5)
+    monkeypatch.setattr(postgres_plan, "_statistics", {})
     assert keys(DESCRIPTION)[:2] == ["arxiv:2311.12908", "arxiv:2112.10752"]
-    assert connection.alias in postgres_lexical._statistics  # estimated, not counted
+    assert connection.alias in postgres_plan._statistics  # estimated, not counted
 
 
 def _word_indexes() -> int:
@@ -406,14 +415,39 @@ def test_a_lost_lexical_column_is_found_and_put_back(library):
 
 def test_newest_matches_come_from_the_index_unless_most_papers_match():
     """The plan: walk the primary key only when matches are so common that testing the newest
-    papers one by one finds the cap sooner than the index hands over every match."""
+    papers one by one finds the cap sooner than the index hands over the newest ids' matches."""
     walk, index = "p.id DESC", "p.id + 0 DESC"
-    assert postgres_lexical._newest_first(100_000, [100, 90_000], False, 1000) == index  # a rare word
-    assert postgres_lexical._newest_first(100_000, [60_000, 50_000], False, 1000) == walk  # both common
-    # Together the words of an any-word query match more papers than each alone.
-    assert postgres_lexical._newest_first(1_000_000, [40_000, 40_000], False, 1000) == index
-    assert postgres_lexical._newest_first(1_000_000, [40_000, 40_000], True, 1000) == walk
-    assert postgres_lexical._newest_first(100_000, [], False, 1000) == index  # authors only
+    plan = postgres_plan.newest_matches
+    assert plan(100_000, [100, 90_000], False, 1000) == postgres_plan.Plan(index, None)  # a rare word
+    assert plan(100_000, [60_000, 50_000], False, 1000).order == walk  # both common
+    # Two words together in 1,600 of a million papers: their newest 1,000 spread over all ids.
+    assert plan(1_000_000, [40_000, 40_000], False, 1000) == postgres_plan.Plan(index, None)
+    # Any of them: 80,000 papers; the index, among the newest 25,000 ids (twice the 1,000 wanted).
+    assert plan(1_000_000, [40_000, 40_000], True, 1000) == postgres_plan.Plan(index, 25_000)
+    assert plan(1_000_000, [900_000], False, 1000).order == walk  # nearly everywhere
+    assert plan(100_000, [0, 5_000], False, 1000) == postgres_plan.Plan(index, None)  # no match
+    assert plan(100_000, [], False, 1000) == postgres_plan.Plan(index, None)  # authors only
+
+
+@pytest.mark.parametrize("margin, windowed, rankings", [(1_000.0, 0, 1), (2.0, 1, 1), (0.1, 1, 2)])
+def test_the_newest_matches_among_the_newest_ids_are_the_newest_of_all(
+    library, monkeypatch, margin, windowed, rankings
+):
+    """The window of newest ids changes nothing but the pages read; when it holds fewer matches
+    than the cap (here: a tenth of them), they are looked for among all papers."""
+    monkeypatch.setattr(rarity, "RANK_CAP", 2)
+    monkeypatch.setattr(postgres_plan, "WINDOW_MARGIN", margin)
+    monkeypatch.setattr(postgres_plan, "WALK_TEST", 100.0)  # more than half the papers match
+    Library().upsert(
+        make_record(f"2402.{n:05d}", f"Sparse transformers {n}", "Abstract.", ["Ada B"], ["cs.LG"], None)
+        for n in range(12)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found = keys("sparse transformers")
+    assert found == ["arxiv:2402.00011", "arxiv:2402.00010"]
+    ranking = [q["sql"] for q in queries.captured_queries if "ts_rank(" in q["sql"]]
+    assert len(ranking) == rankings
+    assert sum(" AND p.id > " in sql for sql in ranking) == windowed
 
 
 def test_typeahead_finds_older_papers_beyond_the_newest_through_the_index(library, monkeypatch):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from paperhaul.search import pgvector, postgres_lexical, postgres_typeahead, store
+from paperhaul.search import pgvector, postgres_lexical, postgres_plan, postgres_typeahead, store
 from paperhaul.search.filters import Filters
 from paperhaul.search.query import ParsedQuery
 from paperhaul.search.types import Scored
@@ -61,11 +61,11 @@ class PostgresBackend:
         return problems
 
     def settle(self) -> None:
-        postgres_lexical.analyze()
+        postgres_plan.analyze()
 
     def rebuild(self, model_id: str) -> None:
         postgres_lexical.check(repair=True)
-        postgres_lexical.analyze()
+        postgres_plan.analyze()
         store.forget_counts()
         if pgvector.available():
             pgvector.rebuild()

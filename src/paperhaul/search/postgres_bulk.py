@@ -23,7 +23,7 @@ import logging
 
 from django.db import connection
 
-from paperhaul.search import postgres_lexical
+from paperhaul.search import postgres_lexical, postgres_plan
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def before_bulk_insert(sender, *, cursor, earlier: int = 0, before: bool, **kwar
     analysed, library = cursor.fetchone()
     library = library or 0
     if library >= STATISTICS_FROM and library > 2 * analysed:
-        postgres_lexical.analyze()
+        postgres_plan.analyze()
     if earlier >= DEFER_AFTER and library - earlier <= earlier:
         postgres_lexical.drop_indexes(cursor)
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 import re
-import time
 import unicodedata
-from dataclasses import dataclass
+from contextlib import nullcontext
+from functools import partial
 
-from django.db import connection
+from django.db import connection, transaction
 
-from paperhaul.search import rarity
+from paperhaul.search import postgres_plan, rarity
 from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.query import ParsedQuery
 from paperhaul.search.sqlite_lexical import WEIGHTS
@@ -45,14 +45,6 @@ def _saturated(weight: float) -> float:
 RANK_WEIGHTS = (
     "{0, " + ", ".join(f"{_saturated(w) / _saturated(WEIGHTS[0]):.3f}" for w in WEIGHTS[::-1]) + "}"
 )
-# Document frequencies are counted (through the GIN index) while the library is small; in a
-# large one counting a common word reads a tenth of the table, so they are estimated from the
-# statistics ANALYZE keeps of the column instead (its most common lexemes with their shares).
-EXACT_IDF_BELOW = 50_000
-STATISTICS_TTL = 600.0
-# Testing one paper's vector against a query costs about this many times what the GIN index takes
-# to hand over one match (see _newest_first); measured at 100,000 papers.
-SCAN_COST_RATIO = 3.0
 # Accents: the combining marks that canonical decomposition (NFD) separates from their letters.
 # Not NFKD, which could turn a full-width quote inside the authors' JSON text into a real one.
 _ACCENTS_SQL = r"'[\u0300-\u036f]'"
@@ -236,53 +228,72 @@ def lexical(
             f"SELECT p.id, 0.0 FROM {PAPER} p WHERE {expression} AND {where}"
             " ORDER BY p.published DESC NULLS LAST, p.id DESC LIMIT %s OFFSET %s"
         )
-        args = [*match_params, *params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *params, limit, offset])
+            return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
+    pieces = _pieces(parsed, any_words)
+    parts = [_part(text, is_phrase) for text, is_phrase in pieces]
+    if counted is not None:
+        total, found = counted[0], [counted[1][piece] for piece in pieces]
     else:
-        expression, match_params = matches
-        pieces = _pieces(parsed, any_words)
-        parts = [_part(text, is_phrase) for text, is_phrase in pieces]
-        if counted is not None:
-            total, found = counted[0], [counted[1][piece] for piece in pieces]
-        else:
-            total, found = _frequencies(parts) if parts else (0.0, [])
-        rank, rank_params = _rank(parts, parsed.authors, total, found)
-        newest_matches = (
-            f"SELECT p.id, p.search_vector, p.search_authors FROM {PAPER} p WHERE {expression} AND {where}"
-            f" ORDER BY {_newest_first(total, found, any_words, cap)} LIMIT %s"
-        )
-        sql = (
-            f"SELECT p.id, {rank} AS score FROM ({newest_matches}) p"
-            " ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s"
-        )
-        args = [*rank_params, *match_params, *params, cap, limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        return [Scored(int(pid), float(score)) for pid, score in cursor.fetchall()]
+        total, found = postgres_plan.frequencies(parts) if parts else (0.0, [])
+    rank, rank_params = _rank(parts, parsed.authors, total, found)
+    plan = postgres_plan.newest_matches(total, found, any_words, cap)
+    ranked = partial(_ranked, rank, rank_params, matches, (where, params), plan.order, cap, limit, offset)
+    if plan.window is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(id) FROM {PAPER}")
+            newest_id = cursor.fetchone()[0] or 0
+        rows, complete = ranked(after=newest_id - plan.window)
+        if complete:
+            return rows
+    return ranked(after=None)[0]
 
 
-def _newest_first(total: float, found: list[float], any_words: bool, cap: int) -> str:
-    """The order that picks the newest `cap` matches to rank, written so as to choose the plan.
-
-    Two plans can find them. Walking the primary key from the newest paper tests each paper's
-    vector (decompressing it) until `cap` match: cheap when most papers match, and the planner
-    takes it whenever it guesses so; a guess of a hundred matches for a word with none made it
-    read every paper (a second at 100,000). The GIN index hands over every match for a page read
-    each, which the sort then cuts to the newest: cheap when matches are few. With the share of
-    papers that match (words of a query all present: the product of their shares; any of them:
-    the sum), walking costs about cap / share tests and the index share x total reads, a test
-    costing SCAN_COST_RATIO reads; `p.id + 0` leaves the planner only the index.
-    """
-    shares = [min(1.0, n / total) for n in found] if total > 0 else []
-    share = min(1.0, sum(shares)) if any_words else math.prod(shares)
-    walk = bool(shares) and share * share * total >= SCAN_COST_RATIO * cap
-    return "p.id DESC" if walk else "p.id + 0 DESC"
+def _ranked(
+    rank: str,
+    rank_params: list,
+    matches: tuple[str, list],
+    filters: tuple[str, list],
+    order: str,
+    cap: int,
+    limit: int,
+    offset: int,
+    after: int | None,
+) -> tuple[list[Scored], bool]:
+    """The page of the newest `cap` matches ranked, and whether they were all found: among the
+    ids `after` a given one alone, they may be fewer than `cap` (the estimate was off). The id
+    is a value, not a subquery, so that the planner can weigh the range it selects."""
+    (expression, match_params), (where, params) = matches, filters
+    newest_ids, window_params = "", []
+    if after is not None:
+        newest_ids, window_params = " AND p.id > %s", [after]
+    newest_matches = (
+        f"SELECT p.id, p.search_vector, p.search_authors FROM {PAPER} p"
+        f" WHERE {expression} AND {where}{newest_ids} ORDER BY {order} LIMIT %s"
+    )
+    sql = (
+        f"SELECT p.id, {rank} AS score, count(*) OVER () FROM ({newest_matches}) p"
+        " ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s"
+    )
+    with transaction.atomic() if after is not None else nullcontext(), connection.cursor() as cursor:
+        if after is not None:
+            # Asked for a range of ids, the planner walks the primary key testing each paper's
+            # vector, which it thinks cheap: 89 ms, against 19 ms for the index's matches there.
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(sql, [*rank_params, *match_params, *params, *window_params, cap, limit, offset])
+        rows = cursor.fetchall()
+        if after is not None:
+            cursor.execute("RESET enable_indexscan")
+    found = rows[0][2] if rows else 0
+    return [Scored(int(pid), float(score)) for pid, score, _ in rows], after is None or found >= cap
 
 
 def _loose(parsed: ParsedQuery) -> tuple[ParsedQuery, int, tuple[float, dict]]:
     """The any-word query narrowed to its rarer words, how many of its matches to rank, and the
     library's size with the papers matching each of its words and phrases."""
     pieces = rarity.loose_parts(parsed)
-    total, found = _frequencies([_part(text, is_phrase) for text, is_phrase in pieces])
+    total, found = postgres_plan.frequencies([_part(text, is_phrase) for text, is_phrase in pieces])
     counts = dict(zip(pieces, found, strict=True))
     rarer = rarity.rarer_words(parsed, lambda text, is_phrase: counts[(text, is_phrase)])
     if rarer is None:
@@ -312,92 +323,6 @@ def _rank(
         for weight, (sql, _) in zip(weights, parts, strict=True)
     ]
     return "(" + " + ".join(terms) + ")", [value for _, value in parts]
-
-
-def _frequencies(parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
-    """The papers of the library, and those matching each part (counted, or estimated when large).
-
-    The size is ANALYZE's count, unless the span of ids says the table grew past it since (or
-    was never analysed: -1): ids only grow, so that bound is close after an import, and a large
-    library is never taken for a small one whose words can all be counted.
-    """
-    with connection.cursor() as cursor:
-        span = f"SELECT max(id) - min(id) + 1 FROM {PAPER}"
-        cursor.execute(f"SELECT reltuples, ({span}) FROM pg_class WHERE oid = %s::regclass", [PAPER])
-        analysed, ids = cursor.fetchone()
-        estimate = max(analysed, ids or 0)
-        if estimate < EXACT_IDF_BELOW:
-            return _counted(cursor, parts)
-        return estimate, _estimated(cursor, parts, estimate)
-
-
-def _counted(cursor, parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
-    counts = ", ".join(f"(SELECT count(*) FROM {PAPER} WHERE search_vector @@ {sql})" for sql, _ in parts)
-    cursor.execute(f"SELECT (SELECT count(*) FROM {PAPER}), {counts}", [value for _, value in parts])
-    total, *found = cursor.fetchone()
-    return total, found
-
-
-@dataclass(frozen=True)
-class _Statistics:
-    shares: dict[str, float]  # lexeme -> share of papers that have it
-    floor: float  # the share of a lexeme not among them: at most the smallest listed
-    loaded: float
-
-
-_statistics: dict[str, _Statistics] = {}
-
-
-def _estimated(cursor, parts: list[tuple[str, str]], total: float) -> list[float]:
-    """Papers having each part, from ANALYZE's most common lexemes of the column (cached).
-
-    A part is as rare as its rarest lexeme; one without lexemes (stopwords) is everywhere. A part
-    with a lexeme rarer than every listed one is counted through the index instead, up to
-    RANK_CAP + 1 (cheap for a rare word): the any-word pass must know whether its matches can all
-    be ranked, and a guess from the rarest listed share would say no for every rare word.
-    """
-    known = _statistics.get(connection.alias)
-    if known is None or time.monotonic() - known.loaded > STATISTICS_TTL:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
-            [PAPER],
-        )
-        elements, shares = cursor.fetchone() or (None, None)
-        listed = dict(zip(elements or [], shares or [], strict=False))  # shares end with min, max, nulls
-        known = _Statistics(listed, min(listed.values(), default=1.0), time.monotonic())
-        _statistics[connection.alias] = known
-    arrays = ", ".join("tsvector_to_array(to_tsvector('english', %s))" for _ in parts)
-    cursor.execute(f"SELECT {arrays}", [value for _, value in parts])
-    lexemes = cursor.fetchone()
-    unlisted = [i for i, found in enumerate(lexemes) if any(x not in known.shares for x in found)]
-    counted = dict(zip(unlisted, _capped_counts(cursor, [parts[i] for i in unlisted]), strict=True))
-    return [
-        (counted[i] if counted[i] <= rarity.RANK_CAP else total * known.floor)
-        if i in counted
-        else total * min((known.shares[x] for x in found), default=1.0)
-        for i, found in enumerate(lexemes)
-    ]
-
-
-def _capped_counts(cursor, parts: list[tuple[str, str]]) -> list[int]:
-    """Papers matching each part, each count stopping at RANK_CAP + 1."""
-    if not parts:
-        return []
-    most = rarity.RANK_CAP + 1
-    counts = ", ".join(
-        f"(SELECT count(*) FROM (SELECT 1 FROM {PAPER} WHERE search_vector @@ {sql} LIMIT {most}) m)"
-        for sql, _ in parts
-    )
-    cursor.execute(f"SELECT {counts}", [value for _, value in parts])
-    return list(cursor.fetchone())
-
-
-def analyze() -> None:
-    """Gather the statistics the planner and _estimated() read, for the library's tables."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {PAPER}, papers_identifier, papers_papercategory, papers_sourcerecord")
-    _statistics.pop(connection.alias, None)
 
 
 def matching(ids: list[int], parsed: ParsedQuery) -> set[int]:
