@@ -470,6 +470,28 @@ def test_typeahead_finds_older_papers_beyond_the_newest_through_the_index(librar
     )
 
 
+def test_typeahead_looks_through_older_papers_a_window_at_a_time(library, monkeypatch):
+    """Windows of 2 and then 4 ids below the newest 2 papers, then the rest: the newest matches
+    come first, from whichever windows hold them, and none is found twice or missed."""
+    monkeypatch.setattr(postgres_typeahead, "RECENT_PAPERS", 2)
+    monkeypatch.setattr(postgres_typeahead, "OLDER_WINDOWS", (2, 4))
+    Library().upsert(
+        make_record(f"2402.{n:05d}", f"Zebrafish number {n}", "Abstract.", [f"Ada {n}"], ["q-bio.QM"], None)
+        for n in range(14)
+    )
+    zebrafish = list(
+        Paper.objects.filter(title__startswith="Zebrafish").order_by("-pk").values_list("pk", flat=True)
+    )
+    backend = get_backend()
+    for limit in (1, 3, 5, 9, 14, 20):
+        assert backend.title_word_matches("zebrafish numb", limit) == zebrafish[:limit]
+    # A prefix of one letter after whole words: the papers of the whole words, tested for it.
+    ones = [pk for pk, n in zip(zebrafish, range(13, -1, -1), strict=True) if str(n).startswith("1")]
+    assert backend.title_word_matches("zebrafish number 1", 8) == ones
+    assert backend.author_matches("ada 1", 8) == ones
+    assert backend.title_word_matches("zebrafish numbers 1", 8) == []
+
+
 def test_a_library_made_before_the_authors_column_gets_it_from_its_migration(library):
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE papers_paper DROP COLUMN search_authors")
