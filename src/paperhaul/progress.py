@@ -18,13 +18,20 @@ from rich.progress import (
 
 
 class Bar:
-    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
+    def __init__(self, progress: Progress | None, task: TaskID | None, description: str = "") -> None:
         self._progress = progress
         self._task = task
+        self._description = description
 
     def update(self, *, completed: float | None = None, total: float | None = None, **fields) -> None:
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, completed=completed, total=total, **fields)
+
+    def note(self, text: str) -> None:
+        """Say after the description what the work does now that the bar is full (building indexes:
+        minutes, after a large import, that would otherwise look like a hang)."""
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, description=f"{self._description} ({text})")
 
 
 @contextmanager
@@ -50,4 +57,4 @@ def progress_bar(
     )
     with progress:
         task = progress.add_task(description, total=total, records=0, rate="-")
-        yield Bar(progress, task)
+        yield Bar(progress, task, description)

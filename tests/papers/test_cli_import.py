@@ -155,3 +155,14 @@ def test_large_files_are_parsed_in_a_worker_with_file_line_numbers(tmp_path, mon
     assert (result.stats.added, result.stats.failed) == (10, 1)
     assert result.stats.errors[0].startswith(f"{path}:7: not JSON")
     assert Paper.objects.get(key="arxiv:2311.00010").authors == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_the_import_bar_says_finishing_once_every_record_is_written(db, tmp_path, capsys):
+    from paperhaul.papers import importing
+    from paperhaul.progress import progress_bar
+
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("".join(snapshot_line(f"2311.{n:05d}", f"Paper number {n}") for n in range(1, 4)))
+    with progress_bar("import snapshot.jsonl", enabled=True) as bar:
+        importing.import_file("snapshot", path, bar=bar)
+    assert "import snapshot.jsonl (finishing: search indexes)" in capsys.readouterr().err

@@ -187,6 +187,25 @@ def test_interrupted_import_keeps_whole_batches_and_carries_on():
     assert Identifier.objects.count() == 7
 
 
+def test_the_last_progress_report_comes_when_every_record_is_written_before_the_indexes_settle():
+    """The import's bar says "finishing" while the indexes are built or merged (minutes after a
+    large import on PostgreSQL): the report that says so comes before import_finished's receivers."""
+    from paperhaul.papers.signals import import_finished
+
+    events: list[tuple[int, bool] | str] = []
+
+    def finished(sender, **kwargs) -> None:
+        events.append("import_finished")
+
+    import_finished.connect(finished)
+    try:
+        records = [arxiv(f"2311.{n:05d}", f"Paper {n}") for n in range(1, 6)]
+        Library(batch_size=2).upsert(records, on_batch=lambda s: events.append((s.processed, s.finishing)))
+    finally:
+        import_finished.disconnect(finished)
+    assert events == [(2, False), (4, False), (5, True), "import_finished"]
+
+
 def test_scan_reports_near_identical_titles_only():
     from paperhaul.papers.duplicates import scan_near_titles
 

@@ -37,6 +37,8 @@ def _line_format(reader: Callable[[Iterable[bytes], str], Iterator[ParsedRecord]
                     records=f"{stats.processed:,}",
                     rate=f"{stats.processed / elapsed:,.0f}",
                 )
+                if stats.finishing:
+                    bar.note("finishing: search indexes")
 
             lines = files.iter_lines(stream, path)
             if size >= PARALLEL_MIN_BYTES:

@@ -47,6 +47,8 @@ class ImportStats:
     failed: int = 0
     possible_duplicates: int = 0
     errors: list[str] = field(default_factory=list)
+    # Every record is written; the indexes' upkeep is left (set for the last progress report).
+    finishing: bool = False
 
     @property
     def processed(self) -> int:
@@ -95,10 +97,11 @@ class Library:
         """
         try:
             self._upsert_all(items, skip_bad, on_batch)
+            self.stats.finishing = True
+            if on_batch:
+                on_batch(self.stats)
         finally:
             _tell(import_finished, added=self.stats.added)
-        if on_batch:
-            on_batch(self.stats)
         if self.stats.added or self.stats.updated:
             transaction.on_commit(partial(_announce_change, self.stats.added))
         return self.stats
