@@ -249,6 +249,13 @@ def test_large_libraries_estimate_word_rarity_from_statistics(library, monkeypat
     assert postgres_plan._statistics[connection.alias].shares["diffus"] == pytest.approx(0.2)
 
 
+def _analysed_papers() -> float:
+    """The paper table's size as ANALYZE last counted it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
+        return cursor.fetchone()[0]
+
+
 def _analysed_lexemes() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -278,9 +285,7 @@ def test_a_large_import_gathers_the_statistics_searches_estimate_from(
     with django_capture_on_commit_callbacks(execute=True):
         Library(batch_size=3).upsert(records(8, 9))
     assert "zebrafish" in _analysed_lexemes()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
-        assert cursor.fetchone()[0] == 17
+    assert _analysed_papers() == 17
 
 
 def test_a_library_grown_past_its_statistics_is_not_taken_for_a_small_one(library, monkeypatch):
@@ -288,8 +293,7 @@ def test_a_library_grown_past_its_statistics_is_not_taken_for_a_small_one(librar
     grew (or was never analysed) since ANALYZE last counted it must still be estimated."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_paper")
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
-        analysed = cursor.fetchone()[0]
+    analysed = _analysed_papers()
     Library().upsert(
         make_record(f"2402.{n:05d}", f"Zebrafish {n}", "Abstract.", ["Ada B"], ["q-bio.QM"], None)
         for n in range(9)
@@ -360,17 +364,12 @@ def test_a_growing_library_is_analysed_during_a_large_import(db, monkeypatch):
     """Without statistics the planner reads the whole table for each batch's title lookups."""
     monkeypatch.setattr(postgres_bulk, "STATISTICS_FROM", 4)
 
-    def analysed() -> float:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'papers_paper'")
-            return cursor.fetchone()[0]
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE papers_paper")  # empty
     # Batches of 3: before the third the library holds 6 (more than twice 0), before the
     # fourth 9 (not more than twice 6).
     Library(batch_size=3).upsert(_zebrafish(12))
-    assert analysed() == 6
+    assert _analysed_papers() == 6
 
 
 def test_an_import_smaller_than_the_library_keeps_the_word_indexes(library, indexes_after_each_batch):

@@ -36,13 +36,7 @@ def before_bulk_insert(sender, *, cursor, earlier: int = 0, before: bool, **kwar
     the word indexes once this run has inserted most of the library."""
     if not before or cursor.db.vendor != "postgresql":
         return
-    cursor.execute(
-        f"SELECT reltuples, (SELECT max(id) - min(id) + 1 FROM {postgres_lexical.PAPER})"
-        " FROM pg_class WHERE oid = %s::regclass",
-        [postgres_lexical.PAPER],
-    )
-    analysed, library = cursor.fetchone()
-    library = library or 0
+    analysed, library = postgres_plan.sizes(cursor)
     if library >= STATISTICS_FROM and library > 2 * analysed:
         postgres_plan.analyze()
     if earlier >= DEFER_AFTER and library - earlier <= earlier:
@@ -54,6 +48,5 @@ def restore_indexes(sender, *, added: int = 0, **kwargs) -> None:
     dropped them (a smaller run beside a large one leaves them to it)."""
     if added < DEFER_AFTER or connection.vendor != "postgresql":
         return
-    if postgres_lexical.check(repair=False):
-        logger.info("building the word indexes of the library")
-        postgres_lexical.check(repair=True)
+    if postgres_lexical.check(repair=True):
+        logger.info("built the word indexes of the library again")

@@ -74,13 +74,18 @@ def frequencies(parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
     library is never taken for a small one whose words can all be counted.
     """
     with connection.cursor() as cursor:
-        span = f"SELECT max(id) - min(id) + 1 FROM {PAPER}"
-        cursor.execute(f"SELECT reltuples, ({span}) FROM pg_class WHERE oid = %s::regclass", [PAPER])
-        analysed, ids = cursor.fetchone()
-        estimate = max(analysed, ids or 0)
+        estimate = max(sizes(cursor))
         if estimate < EXACT_IDF_BELOW:
             return _counted(cursor, parts)
         return estimate, _estimated(cursor, parts, estimate)
+
+
+def sizes(cursor) -> tuple[float, int]:
+    """The library's size as ANALYZE last counted it (-1: never), and the span of its ids."""
+    span = f"SELECT max(id) - min(id) + 1 FROM {PAPER}"
+    cursor.execute(f"SELECT reltuples, ({span}) FROM pg_class WHERE oid = %s::regclass", [PAPER])
+    analysed, ids = cursor.fetchone()
+    return analysed, ids or 0
 
 
 def _counted(cursor, parts: list[tuple[str, str]]) -> tuple[float, list[float]]:
