@@ -80,3 +80,13 @@ def test_editing_a_generated_takeaway_saves_the_person_s_and_keeps_the_generated
     paper.save()
     write_takeaways()  # a person's takeaway: the paper is left alone
     assert Takeaway.objects.get(pk=generated.pk).text == generated.text
+
+
+def test_takeaways_of_earlier_rules_and_of_cut_off_abstracts_are_replaced_or_removed(db):
+    full = add_paper("arxiv:2401.00001", "Chemistry", "We introduce a benchmark of 500 chemistry questions.")
+    cut = add_paper("arxiv:2401.00002", "Reasoning", "LLMs do well by reasoning before\u2026")
+    for paper in (full, cut):
+        Takeaway.objects.create(paper=paper, method="extractive", model="extractive/0", text=paper.abstract)
+    write_takeaways()
+    assert shown([full.pk, cut.pk]) == {full.pk: Takeaway.objects.get(paper=full)}
+    assert shown([full.pk])[full.pk].text == "A benchmark of 500 chemistry questions."

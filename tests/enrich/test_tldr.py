@@ -100,6 +100,19 @@ def test_an_empty_or_one_sentence_abstract():
     assert only.closer_look == ()
 
 
+@pytest.mark.parametrize("cut", ["\u2026", "...", " [...]"])
+def test_the_cut_off_start_of_an_abstract_gives_no_takeaway(cut):
+    """A haul post or a feed shows an abstract's start; its last sentence is cut off mid-way."""
+    start = "Large Language Models (LLMs) can achieve strong performance on many tasks by producing"
+    assert summarise(f"{start} step-by-step reasoning before{cut}") is None
+    longer = summarise(
+        "We propose a benchmark of 500 chemistry questions for language models. "
+        f"Models that reason step by step score higher than{cut}"
+    )
+    assert longer.takeaway == "A benchmark of 500 chemistry questions for language models."
+    assert not any("score higher" in sentence for sentence in longer.closer_look)
+
+
 def test_real_abstracts_give_one_clean_sentence_from_the_abstract(shared):
     rows = [json.loads(line) for line in (shared / "data" / "daily-papers-sample.jsonl").open()]
     assert len(rows) > 100

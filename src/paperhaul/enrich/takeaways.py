@@ -137,7 +137,13 @@ def _extractive_batch(rows: list[tuple], stats: TakeawayStats, *, force: bool) -
         summary = summarise(abstract)
         if summary is not None:
             made[pid] = (summary, digest)
+    current = {*made, *unchanged}
+    stale = [pid for pid, _, _ in rows if pid not in current]
     _save(EXTRACTIVE, EXTRACTOR, {pid: (s, d, "") for pid, (s, d) in made.items()}, unchanged)
+    # Earlier rules' texts, and the text of an abstract that no longer has a sentence to take.
+    Takeaway.objects.filter(paper_id__in=[*made, *stale], method=EXTRACTIVE).exclude(
+        paper_id__in=list(made), model=EXTRACTOR
+    ).delete()
     stats.extractive += len(made)
     return set(made)
 

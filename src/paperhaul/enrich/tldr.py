@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from paperhaul.enrich.sentences import sentences, words
 
-EXTRACTOR = "extractive/1"  # recorded as the model of extractive takeaways; bump when the rules change
+EXTRACTOR = "extractive/2"  # recorded as the model of extractive takeaways; bump when the rules change
 MAX_WORDS = 35
 MAX_CLOSER_WORDS = 50
 MIN_CUT_WORDS = 8
@@ -50,6 +50,7 @@ STUDY = re.compile(
     r"benchmark|measure|quantify|reinterpret|revisit|characteri[sz]e)\b",
     _I,
 )
+TRUNCATED = re.compile(r"(?:\u2026|\.\.\.|\[\.\.\.\])$")
 FRAMED = re.compile(r"^(?:here(?:in)?|in this (?:paper|work|study|article))\b", _I)
 STRONG_RESULT = re.compile(r"\b(?:outperform|surpass|state-of-the-art|significantly|substantially)", _I)
 BACKGROUND = re.compile(
@@ -129,6 +130,9 @@ class Summary:
 def summarise(abstract: str) -> Summary | None:
     """The takeaway and closer look of an abstract; None when it has no sentence to take."""
     found = sentences(abstract)
+    if found and TRUNCATED.search(found[-1]):
+        # The start of an abstract as a haul post or a feed shows it: its last sentence is cut off.
+        found.pop()
     found = [s for s in found if words(s) >= 3]
     if not found:
         return None
