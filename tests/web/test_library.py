@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from werkzeug import Response
 
 from paperhaul.papers import jobs
+from paperhaul.papers.importing import import_file
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.tasks import run_job
 from tests.local_servers import free_port
@@ -86,6 +87,7 @@ def job_page(client, response):
         ("post", "/library/sync/"),
         ("post", "/library/import/"),
         ("post", "/library/add/"),
+        ("post", "/library/refresh/"),
         ("get", "/library/jobs/1/"),
     ],
 )
@@ -102,6 +104,7 @@ def test_anonymous_is_sent_to_log_in(client, method, path):
         ("get", "/library/"),
         ("post", "/library/sync/"),
         ("post", "/library/add/"),
+        ("post", "/library/refresh/"),
         ("get", "/library/jobs/1/"),
     ],
 )
@@ -377,6 +380,57 @@ def test_upload_over_the_limit_is_413(curator_client, settings):
     assert response.status_code == 413
     assert "at most 1,000 bytes" in response.content.decode()
     assert not Job.objects.exists() and uploads() == []
+
+
+# --------------------------------------------------------------------------------- fill in
+
+
+def link_only_papers(tmp_path) -> None:
+    """Two arXiv papers as a curator's links dataset brings them: a link and a title, no more."""
+    links = [
+        {"blog": "https://blog.example/1", "src": "arxiv.org/abs/2311.11077", "title": "tiny experts"},
+        {"blog": "https://blog.example/1", "src": "arxiv.org/abs/2401.99999", "title": "nowhere"},
+    ]
+    path = tmp_path / "links.json"
+    path.write_text(json.dumps(links))
+    import_file("links", path)
+
+
+def test_papers_known_only_by_their_link_are_filled_in_as_a_job(curator_client, sources, tmp_path):
+    link_only_papers(tmp_path)
+    sources.expect_request("/api/query").respond_with_data(
+        (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    html = curator_client.get("/library/").content.decode()
+    assert 'id="refresh"' in html and "2 papers came from haul posts or a links dataset" in html
+    assert "100 a request, 0 seconds apart" in html
+
+    job, page = job_page(curator_client, curator_client.post("/library/refresh/"))
+
+    assert job.state == Job.State.DONE and job.label == "Fill in 2 papers known only by their link"
+    assert (job.done, job.total) == (2, 2)
+    assert "added 0 / updated 1 / unchanged 0 / failed 1" in page
+    assert "arxiv:2401.99999: arXiv has no paper 2401.99999" in page
+    assert Paper.objects.get(key="arxiv:2311.11077").authors[0] == "Ada K. Lovelace"
+    assert "1 paper came from haul posts" in curator_client.get("/library/").content.decode()
+
+
+def test_fill_in_with_arxiv_unreachable_fails_and_can_run_again(curator_client, settings, tmp_path):
+    link_only_papers(tmp_path)
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    settings.PAPERHAUL_HTTP_RETRIES = 0
+    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{free_port()}/api/query"
+    job, page = job_page(curator_client, curator_client.post("/library/refresh/"))
+    assert job.state == Job.State.FAILED and "failed 2" in page and "unreachable" in page
+    assert "Run it again" in page
+    assert set(Paper.objects.values_list("title", flat=True)) == {"tiny experts", "nowhere"}
+
+
+def test_fill_in_with_nothing_to_fill_in_says_so_and_queues_nothing(curator_client):
+    response = curator_client.post("/library/refresh/", follow=True)
+    assert "every paper with a link has been fetched from its source already" in response.content.decode()
+    assert 'id="refresh"' not in response.content.decode()
+    assert not Job.objects.exists()
 
 
 # --------------------------------------------------------------------------------- add

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperhaul.papers.models import Job
+from paperhaul.papers.models import Job, Paper
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,19 @@ def test_once_papers_exist_home_is_the_daily_list(client, papers):
     html = response.content.decode()
     assert "The library is empty" not in html
     assert "Sparse Attention for Long Documents" in html
+
+
+def test_a_library_whose_papers_have_no_date_is_not_called_empty(client, curator):
+    """Haul posts and title-only records bring papers without dates: no daily list, but papers."""
+    Paper.objects.create(key="arxiv:2311.11077", title="Tiny experts", title_norm="tiny experts", trust=1)
+    Paper.objects.create(key="title:a note", title="A note", title_norm="a note", trust=2)
+    html = client.get("/").content.decode()
+    assert "The library is empty" not in html
+    assert "No paper has a date yet" in html and "The library holds 2 papers" in html
+    assert 'href="/new/">the newest additions</a>' in html
+    assert "paperhaul refresh --incomplete" in html
+    assert "#refresh" not in html, "only curators are sent to the Library page"
+
+    client.force_login(curator)
+    html = client.get("/").content.decode()
+    assert 'href="/library/#refresh">Fill in the 1 paper known only by its link</a>' in html

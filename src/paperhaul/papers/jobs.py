@@ -30,12 +30,14 @@ from paperhaul.papers.fetching import arxiv_client
 from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
+from paperhaul.papers.refresh import failures_by_reason, incomplete, incomplete_count, refresh
 from paperhaul.papers.sync import sync_listing
 from paperhaul.papers.upsert import Library
 from paperhaul.progress import Bar
 
 SYNC_LISTINGS = "sync-listings"
 IMPORT = "import"
+REFRESH = "refresh"
 UPLOAD_FORMATS = ("jsonl", "links", "daily")
 MAX_CATEGORIES = 20
 # An arXiv archive with an optional subject class: cs.CL, hep-th, astro-ph.CO, physics.comp-ph.
@@ -76,6 +78,15 @@ def start_sync(categories: Sequence[str], user=None) -> Job:
     return _queue(job)
 
 
+def start_refresh(user=None) -> Job:
+    """Queue a job that fills in every paper known only by its link (papers/refresh.py)."""
+    count = incomplete_count()
+    if not count:
+        raise InputError("every paper with a link has been fetched from its source already")
+    label = f"Fill in {count} paper{'s' if count != 1 else ''} known only by their link"
+    return _queue(Job(kind=REFRESH, label=label, total=count, created_by=user))
+
+
 def upload_dir() -> Path:
     return Path(settings.HOME) / "uploads"
 
@@ -104,14 +115,19 @@ def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = 
         raise
 
 
+def can_run_again(job: Job) -> bool:
+    """A stalled job, or a fetch whose sources all failed (they may answer now; what was fetched stays)."""
+    return job.stalled or (job.state == Job.State.FAILED and job.kind in (SYNC_LISTINGS, REFRESH))
+
+
 def restart(job: Job, user=None) -> Job:
     """Queue the job again as a new one, when its worker stopped or its sources failed.
 
     The old row is closed as failed and says which job took over, so the page history stays true.
     An import needs its stored upload, which a finished import has removed.
     """
-    if not (job.stalled or (job.state == Job.State.FAILED and job.kind == SYNC_LISTINGS)):
-        raise InputError("only a stalled job or a failed listings fetch can be run again")
+    if not can_run_again(job):
+        raise InputError("only a stalled job or a failed fetch can be run again")
     if job.kind == IMPORT and not (upload_dir() / Path(job.params["file"]).name).is_file():
         raise InputError("the uploaded file is gone: upload it again")
     again = _queue(Job(kind=job.kind, label=job.label, params=job.params, total=job.total, created_by=user))
@@ -249,6 +265,17 @@ def _import(params: dict, report: Report) -> bool:
     return True
 
 
+def _refresh(params: dict, report: Report) -> bool:
+    keys = incomplete()
+    report.progress(0, len(keys), "fetching…")
+    stats = refresh(keys, on_progress=lambda done, total, _: report.progress(done, total, "fetching…"))
+    report.note(stats.summary())
+    _note_some(
+        report, [f"{', '.join(keys)}: {reason}" for reason, keys in failures_by_reason(stats.errors).items()]
+    )
+    return stats.failed < len(keys) or not keys
+
+
 def _note_some(report: Report, lines: list[str]) -> None:
     for line in lines[:MAX_LISTED_PROBLEMS]:
         report.note(line)
@@ -259,4 +286,5 @@ def _note_some(report: Report, lines: list[str]) -> None:
 _RUNNERS: dict[str, Callable[[dict, Report], bool]] = {
     SYNC_LISTINGS: _sync_listings,
     IMPORT: _import,
+    REFRESH: _refresh,
 }

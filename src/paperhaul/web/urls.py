@@ -88,6 +88,7 @@ urlpatterns = [
     path("library/sync/", library.sync, name="library_sync"),
     path("library/import/", library.import_file, name="library_import"),
     path("library/add/", library.add, name="library_add"),
+    path("library/refresh/", library.refresh, name="library_refresh"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
     path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),
     path("studio/", include("paperhaul.web.studio_urls")),

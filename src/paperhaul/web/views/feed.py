@@ -21,7 +21,9 @@ from paperhaul.enrich.browse import in_topic, topic_counts
 from paperhaul.enrich.display import attach
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import PaperhaulError
+from paperhaul.hauls.models import Haul
 from paperhaul.papers.models import Category, Job, Paper
+from paperhaul.papers.refresh import incomplete_count
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
@@ -90,12 +92,18 @@ def _topic(request: HttpRequest) -> Topic | None:
 
 
 def _welcome(request: HttpRequest) -> HttpResponse:
+    """First steps; for a library whose papers all lack a date (haul links, title-only records),
+    what there is to read instead and how to fill the papers in, rather than "empty"."""
+    paper_count = Paper.objects.count()
     return render(
         request,
         "feed/welcome.html",
         {
             "has_users": get_user_model().objects.exists(),
             "jobs": Job.objects.all()[:5],
+            "paper_count": paper_count,
+            "incomplete_count": incomplete_count() if paper_count else 0,
+            "has_hauls": paper_count > 0 and Haul.objects.filter(status=Haul.Status.PUBLISHED).exists(),
         },
     )
 

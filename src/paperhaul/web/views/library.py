@@ -23,6 +23,7 @@ from paperhaul.errors import InputError, PaperhaulError, SourceError
 from paperhaul.papers import jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
+from paperhaul.papers.refresh import ARXIV_SLICE, incomplete_count
 from paperhaul.papers.upsert import Library
 from paperhaul.web.links import paper_path
 
@@ -88,6 +89,9 @@ def _overview(request: HttpRequest, status: int = 200, **context) -> HttpRespons
     context.update(
         jobs=Job.objects.select_related("created_by")[:RECENT_JOBS],
         paper_count=Paper.objects.count(),
+        incomplete_count=incomplete_count(),
+        arxiv_slice=ARXIV_SLICE,
+        arxiv_delay=settings.PAPERHAUL_ARXIV_DELAY,
         max_upload=settings.PAPERHAUL_MAX_UPLOAD_BYTES,
     )
     return render(request, "library/overview.html", context, status=status)
@@ -137,9 +141,22 @@ def add(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Fill in the papers known only by their link, as a job (papers/refresh.py)."""
+    try:
+        job = jobs.start_refresh(request.user)
+    except InputError as exc:
+        messages.info(request, str(exc))
+        return redirect("library")
+    return redirect("job", pk=job.pk)
+
+
+@staff_only
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "library/job.html", {"job": get_object_or_404(Job, pk=pk)})
+    job = get_object_or_404(Job, pk=pk)
+    return render(request, "library/job.html", {"job": job, "can_run_again": jobs.can_run_again(job)})
 
 
 @staff_only

@@ -1,0 +1,139 @@
+"""Filling in papers known only by their link (`paperhaul refresh`, and the Library page's job).
+
+A haul post or a links dataset brings a paper in with what the post shows: its link, its title and
+the start of its abstract; no authors, no dates, no categories. Such a paper is on no daily list,
+and search and enrichment have little to read. Refreshing asks each paper's own source: arXiv's API
+for arXiv papers (ARXIV_SLICE ids a request, at arXiv's pace), the landing page for a DOI, the page
+itself for any other link. What comes back merges by the library's rules (merge.py): a more trusted
+source replaces what the link brought, and a field a person edited is never touched.
+
+A paper that could not be fetched stays as it was and is listed with the reason; the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from paperhaul.errors import InputError, PaperhaulError, SourceError, SourceUnavailable
+from paperhaul.papers.fetching import arxiv_client, fetch_record
+from paperhaul.papers.ids import key_kind, try_canonical_key, url_for_key
+from paperhaul.papers.ingest import arxiv_api
+from paperhaul.papers.ingest.http import HttpClient
+from paperhaul.papers.models import Paper, SourceRecord
+from paperhaul.papers.records import SOURCE_TRUST
+from paperhaul.papers.upsert import ImportStats, Library
+
+# Ids per arXiv API request: a few seconds of arXiv's time each, and progress the reader can follow.
+ARXIV_SLICE = 100
+# The trust of the sources that only link to a paper (a haul post, a links dataset).
+LINK_TRUST = min(SOURCE_TRUST.values())
+
+Progress = Callable[[int, int, ImportStats], None]
+
+
+def incomplete(limit: int | None = None) -> list[str]:
+    """Keys of the papers that only links describe and that a source can be asked about, newest first."""
+    keys = _incomplete().order_by("-pk").values_list("key", flat=True)
+    return list(keys[:limit] if limit else keys)
+
+
+def incomplete_count() -> int:
+    return _incomplete().count()
+
+
+def _incomplete() -> QuerySet[Paper]:
+    # Title-only papers (``title:`` keys) have no source to ask.
+    return Paper.objects.filter(trust__lte=LINK_TRUST).exclude(key__startswith="title:")
+
+
+def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> ImportStats:
+    """Fetch the record of each paper from its source and merge it into the library.
+
+    ``on_progress(done, total, stats)`` is called after each arXiv slice and each other paper.
+    Failures are counted in the stats and listed in ``stats.errors`` as "KEY: reason".
+    """
+    library = Library()
+    unique = list(dict.fromkeys(keys))
+    arxiv = [key for key in unique if key_kind(key) == "arxiv"]
+    others = [key for key in unique if key_kind(key) != "arxiv"]
+    total, done = len(unique), 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if on_progress:
+            on_progress(done, total, library.stats)
+
+    with arxiv_client() as client:
+        unreachable: SourceError | None = None
+        for start in range(0, len(arxiv), ARXIV_SLICE):
+            chunk = arxiv[start : start + ARXIV_SLICE]
+            if unreachable:
+                _fail_all(library.stats, chunk, unreachable)
+            else:
+                unreachable = _refresh_arxiv(client, library, chunk)
+            advance(len(chunk))
+    for key in others:
+        try:
+            if key_kind(key) == "title":
+                raise InputError("known only by its title: there is no source to ask")
+            library.upsert_one(fetch_record(_address(key)))
+        except PaperhaulError as exc:
+            _fail(library.stats, key, exc)
+        advance(1)
+    return library.stats
+
+
+def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> SourceError | None:
+    """Refresh one slice of arXiv papers; returns the error when arXiv cannot be reached at all,
+    so that the slices after it are not asked for (each would wait out the retries again)."""
+    ids = [key.partition(":")[2] for key in keys]
+    try:
+        records = list(
+            arxiv_api.fetch_by_ids(client, settings.PAPERHAUL_ARXIV_API_URL, ids, page_size=ARXIV_SLICE)
+        )
+    except SourceError as exc:
+        _fail_all(library.stats, keys, exc)
+        return exc if isinstance(exc, SourceUnavailable) else None
+    wanted = set(keys)
+    records = [record for record in records if record.key in wanted]  # refreshing never adds papers
+    found = {record.key for record in records}
+    library.upsert(records)
+    for key in keys:
+        if key not in found:
+            _fail(library.stats, key, f"arXiv has no paper {key.partition(':')[2]}")
+    return None
+
+
+def _address(key: str) -> str:
+    """Where to fetch a paper: for a ``url:`` key, the link as a post or dataset wrote it (the key is
+    normalised: https, no trailing slash, which a site may not answer), else the key's own address."""
+    if key_kind(key) == "url":
+        sources = SourceRecord.objects.filter(paper__key=key).order_by("-fetched_at")
+        for data in sources.values_list("data", flat=True):
+            link = data.get("url") or data.get("src") if isinstance(data, dict) else None
+            if isinstance(link, str) and try_canonical_key(link) == key:
+                return link
+    return url_for_key(key)
+
+
+def _fail_all(stats: ImportStats, keys: list[str], reason: Exception) -> None:
+    for key in keys:
+        _fail(stats, key, reason)
+
+
+def _fail(stats: ImportStats, key: str, reason: object) -> None:
+    stats.failed += 1
+    stats.errors.append(f"{key}: {reason}")
+
+
+def failures_by_reason(errors: Sequence[str]) -> dict[str, list[str]]:
+    """The failed keys grouped by their reason ("KEY: reason" lines): one line for a whole slice."""
+    grouped: dict[str, list[str]] = {}
+    for line in errors:
+        key, _, reason = line.partition(": ")
+        grouped.setdefault(reason, []).append(key)
+    return grouped
