@@ -7,8 +7,10 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 
 from paperhaul.community import reactions
+from paperhaul.enrich.takeaways import write_by_person
 from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
 from paperhaul.search.backend import get_backend
@@ -38,6 +40,17 @@ def test_an_empty_query_shows_the_form_and_how_to_search(client, papers):
         )
         assert field, name
         assert f'<label for="{field.group(1) or field.group(2)}"' in html  # every field has a label
+
+
+def test_a_takeaway_that_says_the_whole_abstract_is_not_repeated_as_the_snippet(client, papers):
+    paper = papers["arxiv:2401.00001"]
+    write_by_person(paper, f"{paper.abstract.rstrip('.')}.")
+    html = lexical(client, "diffusion preferences").content.decode()
+    assert html.count("We study direct") == 1 and '<p class="snippet">' not in html
+    write_by_person(paper, "Preference optimization works for diffusion models too.")
+    cache.clear()  # the page a signed-out reader saw is kept for a minute
+    html = lexical(client, "diffusion preferences").content.decode()
+    assert '<p class="snippet">We study direct <mark>preference</mark>' in html
 
 
 def test_a_query_without_searchable_words_shows_the_tips(client, papers):

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from paperhaul.community.daily import with_activity
@@ -89,10 +89,23 @@ def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
     papers = with_activity(Paper.objects.all()).in_bulk([hit.key for hit in hits], field_name="key")
     attach(list(papers.values()))
     return [
-        Result(paper, highlighter.whole(paper.title), highlighter.snippet(paper.abstract))
+        Result(paper, highlighter.whole(paper.title), _snippet(paper, highlighter))
         for paper in (papers.get(hit.key) for hit in hits)
         if paper is not None
     ]
+
+
+def _snippet(paper: Paper, highlighter: Highlighter) -> SafeString:
+    """The abstract's best window, unless the takeaway shown above it already says all of it
+    (a one-sentence abstract: a model card, a blog post's description)."""
+    takeaway = paper.enrichment.takeaway
+    if takeaway and _plain(paper.abstract) in _plain(takeaway.text):
+        return mark_safe("")
+    return highlighter.snippet(paper.abstract)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).rstrip(".\u2026 ").casefold()
 
 
 def _form(params: QueryDict) -> dict:
