@@ -37,6 +37,8 @@ def test_typos_are_forgiven(library):
     assert "Attention Is All You Need" in labels("atention is all")
     assert "Playing Atari with Deep Reinforcement Learning" in labels("reinforcment lear")
     assert "Robust Speech Recognition via Large-Scale Weak Supervision" in labels("speach recog")
+    # The last word, still being typed, is one letter short of a whole word ("serch": "search").
+    assert "Robust Speech Recognition via Large-Scale Weak Supervision" in labels("robust spech")
 
 
 def test_authors_are_suggested_by_name_prefix(library):

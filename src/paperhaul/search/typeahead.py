@@ -115,9 +115,16 @@ def _repair(backend: SearchBackend, text: str) -> str:
         budget = 1 if len(word) <= 5 else 2
         lengths = range(len(word) - budget, len(word) + budget + (8 if last else 1))
         vocabulary = [term for term in _vocabulary(backend, word[:2]) if len(term) in lengths]
-        # A word still being typed is compared with the beginnings of indexed words.
-        choices = {term[: len(word)] if last else term: term for term in vocabulary}
-        best = process.extractOne(word, list(choices), scorer=Levenshtein.distance, score_cutoff=budget)
+        # A word still being typed is compared with the beginnings of indexed words, of its own
+        # length give or take the budget ("serch" is one letter from "search" but two from
+        # "searc"); on a tie, the beginning of the word's own length wins.
+        cuts = sorted(range(len(word) - budget, len(word) + budget + 1), key=lambda cut: abs(cut - len(word)))
+        best = None
+        for cut in cuts if last else (None,):
+            choices = [term[:cut] for term in vocabulary]
+            found = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=budget)
+            if found and (best is None or found[1] < best[1]):
+                best = found
         repaired.append(best[0] if best else word)
     return " ".join(repaired)
 
