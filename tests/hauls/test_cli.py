@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from paperhaul.hauls.parse import parse_haul
@@ -15,6 +16,9 @@ def test_import_a_folder_then_render_a_haul(cli, shared, tmp_path: Path):
     assert (
         done.stdout.strip()
         == "hauls: added 11 / updated 0 / unchanged 0; items 197; papers added 197; mentions 0"
+    )
+    assert re.search(
+        r"^\d+ papers are known only by a link: `paperhaul refresh --incomplete`", done.stderr, re.M
     )
     again = cli("import", "haul", str(folder), "--json")
     assert again.json()["unchanged"] == 11 and again.json()["added"] == 0

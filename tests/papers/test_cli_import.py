@@ -166,3 +166,18 @@ def test_the_import_bar_says_finishing_once_every_record_is_written(db, tmp_path
     with progress_bar("import snapshot.jsonl", enabled=True) as bar:
         importing.import_file("snapshot", path, bar=bar)
     assert "import snapshot.jsonl (finishing: search indexes)" in capsys.readouterr().err
+
+
+def test_a_links_import_says_how_to_fetch_the_papers_it_only_links_to(cli, tmp_path):
+    path = tmp_path / "links.json"
+    path.write_text(
+        '[{"blog": "https://blog.example/1", "src": "arxiv.org/abs/2311.11077", "title": "Experts"},]'
+    )
+    done = cli("import", "links", str(path))
+    assert done.code == 0, done.stderr
+    assert done.stderr.strip() == (
+        "1 paper is known only by a link: `paperhaul refresh --incomplete` fetches their authors, "
+        "dates and abstracts"
+    )
+    again = cli("import", "links", str(path))
+    assert again.stderr == "", "nothing new: no hint"

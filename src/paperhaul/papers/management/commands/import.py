@@ -4,6 +4,7 @@ from pathlib import Path
 
 from paperhaul.papers.importing import FORMATS, OTHER_FORMATS, import_file
 from paperhaul.papers.management.base import LibraryCommand
+from paperhaul.papers.refresh import incomplete_count
 from paperhaul.papers.upsert import ImportStats
 from paperhaul.progress import progress_bar
 
@@ -39,6 +40,8 @@ class Command(LibraryCommand):
         for duplicate in duplicates:
             self.stdout.write(f"duplicate entry: {duplicate}")
         self.stdout.write(total.summary())
+        if format == "links" and total.added:
+            self.hint_incomplete()
 
     def import_hauls(self, paths: list[Path], json: bool) -> None:
         from paperhaul.hauls.importing import import_hauls
@@ -51,3 +54,16 @@ class Command(LibraryCommand):
         for warning in stats.warnings:
             self.stderr.write(f"warning: {warning}")
         self.stdout.write(stats.summary())
+        if stats.papers_added:
+            self.hint_incomplete()
+
+    def hint_incomplete(self) -> None:
+        """Links bring papers without authors or dates; say how to fetch them (never done here:
+        an import reads files, and fetching hundreds of papers is minutes at arXiv's pace)."""
+        count = incomplete_count()
+        if count:
+            papers = "1 paper is" if count == 1 else f"{count} papers are"
+            self.stderr.write(
+                f"{papers} known only by a link: `paperhaul refresh --incomplete` fetches "
+                "their authors, dates and abstracts"
+            )
