@@ -21,8 +21,8 @@ API_FEED = (FIXTURES / "arxiv" / "api_feed.xml").read_bytes()
 PAGE = """<!DOCTYPE html><html><head>
 <title>Site title</title>
 <meta name="citation_title" content="Reward Models That Read the Manual">
-<meta name="citation_author" content="Mei Lin">
-<meta name="citation_author" content="Chidi Okafor">
+<meta name="citation_author" content="Lin, Mei">
+<meta name="citation_author" content="Okafor, Chidi">
 <meta name="citation_publication_date" content="2024/03/05">
 <meta name="citation_abstract" content="We teach reward models to read the documentation first.">
 </head><body></body></html>"""

@@ -28,7 +28,8 @@ def test_biorxiv_page_is_read_from_its_citation_tags():
     assert record.doi == "10.1101/2023.10.01.560123"
     # citation_title wins over og:title and <title>, and its <i> markup is gone
     assert record.title == "Protein language models learn évolutionary couplings"
-    assert record.authors == ("Zhang, Zhidian", "Wayment-Steele, Hannah K.", "Müller, Jürgen")
+    # "Family, Given" as the tags write them becomes "Given Family", as arXiv gives names
+    assert record.authors == ("Zhidian Zhang", "Hannah K. Wayment-Steele", "Jürgen Müller")
     # citation_abstract wins over og:description; its "Abstract" heading and markup are gone
     assert record.abstract == (
         "Protein language models (pLMs) trained on millions of sequences learn the contacts "
@@ -63,7 +64,7 @@ def test_acl_anthology_page_resolves_to_its_doi_and_keeps_the_url_as_alias():
 def test_arxiv_page_is_keyed_by_its_arxiv_id_without_version():
     record = parse_page(page("arxiv.html"), "https://arxiv.org/abs/2311.11045v2")
     assert record.key == "arxiv:2311.11045"
-    assert record.authors == ("Mitra, Arindam", "Del Corro, Luciano")
+    assert record.authors == ("Arindam Mitra", "Luciano Del Corro")
     assert record.published == dt.date(2023, 11, 18)
     assert record.abstract.startswith("Orca 1 learns from rich signals, such as explanation ")
     assert record.aliases == ()
@@ -381,3 +382,20 @@ def test_fetch_page_redirect_loop(site, http_client):
     site.serve("/b", status=302, headers={"Location": site.url("/a")})
     with pytest.raises(SourceUnavailable, match="redirect"):
         fetch_page(http_client, site.url("/a"))
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Lovelace, Ada", "Ada Lovelace"),
+        ("  van der Berg ,  Anna M. ", "Anna M. van der Berg"),
+        ("Ada Lovelace", "Ada Lovelace"),
+        ("King, Martin Luther, Jr.", "King, Martin Luther, Jr."),
+        ("Smith, Jr.", "Smith, Jr."),
+        ("Henry, VIII", "Henry, VIII"),
+        ("Consortium,", "Consortium,"),
+    ],
+)
+def test_citation_authors_written_family_name_first_are_turned_round(written, kept):
+    page = f'<meta name="citation_title" content="T"><meta name="citation_author" content="{written}">'
+    assert parse_page(page.encode(), "https://example.org/paper").authors == (kept,)

@@ -83,7 +83,9 @@ def parse_page(
         "citation_abstract", "dc.description", "og:description", "description",
         "twitter:description",
     )  # fmt: skip
-    authors = _values(meta, "citation_author") or _values(meta, "dc.creator")
+    authors = [
+        _given_name_first(name) for name in _values(meta, "citation_author") or _values(meta, "dc.creator")
+    ]
     if not authors:
         authors = _values(meta, "author")[:1]
     key, source_id = _key(meta, url, final_url, link("og:url"))
@@ -201,6 +203,20 @@ def _text(value: str) -> str:
 
 def _values(meta: dict[str, list[str]], name: str) -> list[str]:
     return [text for text in (_text(v) for v in meta.get(name, ())) if text]
+
+
+_NAME_SUFFIX_RE = re.compile(r"^(?:jr|sr|[ivx]+)\.?$", re.IGNORECASE)
+
+
+def _given_name_first(name: str) -> str:
+    """ "Mitra, Arindam" as "Arindam Mitra": the form arXiv and the other sources give, so that one
+    author is one name (an author page, typeahead). Names with no comma, more than one, or a
+    suffix after it ("Smith, Jr.") are kept as written."""
+    family, comma, given = name.partition(",")
+    family, given = family.strip(), given.strip()
+    if not comma or "," in given or not family or not given or _NAME_SUFFIX_RE.match(given):
+        return name
+    return f"{given} {family}"
 
 
 def _title(doc: Any) -> str:
