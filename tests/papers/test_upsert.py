@@ -206,6 +206,32 @@ def test_the_last_progress_report_comes_when_every_record_is_written_before_the_
     assert events == [(2, False), (4, False), (5, True), "import_finished"]
 
 
+def test_an_interrupted_import_still_says_finishing_before_the_indexes_settle():
+    """Ctrl-C during a large import: the indexes are still built or merged before the command
+    exits, and the bar says so rather than looking stuck on the import."""
+    from paperhaul.papers.signals import import_finished
+
+    events: list[tuple[int, bool] | str] = []
+
+    def finished(sender, **kwargs) -> None:
+        events.append("import_finished")
+
+    def records():
+        yield from (arxiv(f"2311.{n:05d}", f"Paper {n}") for n in range(1, 4))
+        raise KeyboardInterrupt
+
+    import_finished.connect(finished)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Library(batch_size=2).upsert(
+                records(), on_batch=lambda s: events.append((s.processed, s.finishing))
+            )
+    finally:
+        import_finished.disconnect(finished)
+    assert events == [(2, False), (2, True), "import_finished"]
+    assert Paper.objects.count() == 2, "the batch written stays; the one being gathered was not written"
+
+
 def test_scan_reports_near_identical_titles_only():
     from paperhaul.papers.duplicates import scan_near_titles
 

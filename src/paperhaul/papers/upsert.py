@@ -97,14 +97,31 @@ class Library:
         """
         try:
             self._upsert_all(items, skip_bad, on_batch)
-            self.stats.finishing = True
-            if on_batch:
-                on_batch(self.stats)
+        except BaseException:
+            # Stopped (Ctrl-C, a bad record): the indexes' upkeep below still runs, and may be long.
+            self._report_finishing(on_batch, quietly=True)
+            raise
+        else:
+            self._report_finishing(on_batch)
         finally:
             _tell(import_finished, added=self.stats.added)
         if self.stats.added or self.stats.updated:
             transaction.on_commit(partial(_announce_change, self.stats.added))
         return self.stats
+
+    def _report_finishing(
+        self, on_batch: Callable[[ImportStats], None] | None, *, quietly: bool = False
+    ) -> None:
+        """The last progress report: every record is written (or the run stopped), the indexes'
+        upkeep is left. ``quietly``: a failing report must not hide why the run stopped."""
+        self.stats.finishing = True
+        if on_batch is None:
+            return
+        try:
+            on_batch(self.stats)
+        except Exception:
+            if not quietly:
+                raise
 
     def _upsert_all(
         self,
