@@ -28,7 +28,7 @@ from paperhaul.search.query import ParsedQuery
 from paperhaul.search.sqlite_lexical import WEIGHTS
 from paperhaul.search.types import Scored
 
-PAPER = "papers_paper"
+PAPER = postgres_plan.PAPER
 COLUMNS = ("search_vector", "search_words", "search_authors")
 INDEXES = ("search_vector_gin", "search_words_gin", "search_authors_gin")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
