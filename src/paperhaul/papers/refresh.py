@@ -68,7 +68,7 @@ def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> Impo
             on_progress(done, total, library.stats)
 
     with arxiv_client() as client:
-        unreachable: SourceError | None = None
+        unreachable = ""
         for start in range(0, len(arxiv), ARXIV_SLICE):
             chunk = arxiv[start : start + ARXIV_SLICE]
             if unreachable:
@@ -87,8 +87,8 @@ def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> Impo
     return library.stats
 
 
-def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> SourceError | None:
-    """Refresh one slice of arXiv papers; returns the error when arXiv cannot be reached at all,
+def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> str:
+    """Refresh one slice of arXiv papers; returns why when arXiv cannot be reached at all (else ""),
     so that the slices after it are not asked for (each would wait out the retries again)."""
     ids = [key.partition(":")[2] for key in keys]
     try:
@@ -96,8 +96,10 @@ def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> Sou
             arxiv_api.fetch_by_ids(client, settings.PAPERHAUL_ARXIV_API_URL, ids, page_size=ARXIV_SLICE)
         )
     except SourceError as exc:
-        _fail_all(library.stats, keys, exc)
-        return exc if isinstance(exc, SourceUnavailable) else None
+        # The request's address lists every id of the slice, which the failure lines name already.
+        reason = str(exc).replace(exc.url, exc.url.partition("?")[0]) if exc.url else str(exc)
+        _fail_all(library.stats, keys, reason)
+        return reason if isinstance(exc, SourceUnavailable) else ""
     wanted = set(keys)
     records = [record for record in records if record.key in wanted]  # refreshing never adds papers
     found = {record.key for record in records}
@@ -105,7 +107,7 @@ def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> Sou
     for key in keys:
         if key not in found:
             _fail(library.stats, key, f"arXiv has no paper {key.partition(':')[2]}")
-    return None
+    return ""
 
 
 def _address(key: str) -> str:
@@ -120,7 +122,7 @@ def _address(key: str) -> str:
     return url_for_key(key)
 
 
-def _fail_all(stats: ImportStats, keys: list[str], reason: Exception) -> None:
+def _fail_all(stats: ImportStats, keys: list[str], reason: object) -> None:
     for key in keys:
         _fail(stats, key, reason)
 
