@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,25 @@ def shared() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@pytest.fixture(autouse=True)
+def _only_loopback(monkeypatch):
+    """No test reaches beyond 127.0.0.1: a name to resolve that is not loopback fails at once, as
+    an unreachable source does, instead of asking the network (a test that forgot to point a
+    source at its local server fails clearly wherever it runs)."""
+    resolve = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name and name not in LOOPBACK and not name.startswith("127."):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on 127.0.0.1, not {name}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture(autouse=True)

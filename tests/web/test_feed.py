@@ -10,7 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from paperhaul.community import reactions, trending
+from paperhaul.community.daily import today
 from paperhaul.community.models import Submission, Vote
+from paperhaul.papers.records import PaperRecord
+from paperhaul.papers.upsert import Library
 from tests.web.conftest import make_user, record
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +147,26 @@ def test_submit_refuses_papers_older_than_the_window(reader_client, papers):
     assert response.status_code == 400
     assert "more than 14 days ago" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def link_only(key: str, title: str) -> None:
+    Library().upsert([PaperRecord(source="haul", key=key, title=title)])
+
+
+def test_submit_refuses_an_undated_paper_whose_arxiv_id_is_older_than_the_window(reader_client, db):
+    """A paper a haul post linked to has no date, but its arXiv id says the month it was submitted."""
+    link_only("arxiv:2305.04388", "Unfaithful explanations")
+    response = reader_client.post("/submit/", {"target": "https://arxiv.org/abs/2305.04388"})
+    assert response.status_code == 400
+    assert "first submitted to arXiv in May 2023, more than 14 days ago" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_submit_accepts_an_undated_paper_whose_arxiv_month_may_be_recent(reader_client, db):
+    this_month = today().strftime("%y%m")
+    link_only(f"arxiv:{this_month}.00042", "Fresh")
+    response = reader_client.post("/submit/", {"target": f"arXiv:{this_month}.00042"})
+    assert response.status_code == 302 and Submission.objects.count() == 1
 
 
 def test_submit_says_which_source_is_unreachable(reader_client, db, settings):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from paperhaul.community.models import Submission
 from paperhaul.errors import InputError
 from paperhaul.papers.fetching import fetch_record
+from paperhaul.papers.ids import arxiv_month
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
@@ -77,6 +78,10 @@ def neighbour_days(day: dt.date) -> tuple[dt.date | None, dt.date | None]:
     return max((d for d in before if d), default=None), min((d for d in after if d), default=None)
 
 
+def _month_end(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 def submission_window() -> int:
     return settings.PAPERHAUL_SUBMISSION_WINDOW_DAYS
 
@@ -96,9 +101,17 @@ def submit(user: AbstractBaseUser, target: str, day: dt.date | None = None) -> S
     if paper is None:
         paper, _ = Library().upsert_one(fetch_record(target))
     window = submission_window()
-    if paper.published and paper.published < day - dt.timedelta(days=window):
+    oldest = day - dt.timedelta(days=window)
+    if paper.published and paper.published < oldest:
         raise InputError(
             f"“{paper.title}” was first published on {paper.published:%Y-%m-%d}, more than {window} days "
+            "ago: only recent papers can be submitted to the daily list"
+        )
+    month = None if paper.published else arxiv_month(paper.key)
+    if month and _month_end(month) < oldest:
+        # Known only by a link (a haul post): the arXiv id still says when it was first submitted.
+        raise InputError(
+            f"“{paper.title}” was first submitted to arXiv in {month:%B %Y}, more than {window} days "
             "ago: only recent papers can be submitted to the daily list"
         )
     if paper.published == day:

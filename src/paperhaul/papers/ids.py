@@ -14,6 +14,7 @@ Keys have four kinds:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -271,6 +272,21 @@ def url_for_key(key: str) -> str:
     if kind == "url":
         return rest
     return ""
+
+
+def arxiv_month(key: str) -> dt.date | None:
+    """The first day of the month an arXiv key's id was given in, which is the month its first
+    version was submitted (``2305.04388``: May 2023; ``hep-th/9901001``: January 1999); None for
+    any other key. A date for a paper the library knows only by its link."""
+    kind, _, rest = key.partition(":")
+    if kind != "arxiv":
+        return None
+    digits = rest.rpartition("/")[2][:4]
+    if len(digits) != 4 or not digits.isdigit() or not 1 <= int(digits[2:]) <= 12:
+        return None
+    year = int(digits[:2])
+    # Old-style ids ran from August 1991 to March 2007; new-style ones began in April 2007.
+    return dt.date(1900 + year if "/" in rest and year >= 91 else 2000 + year, int(digits[2:]), 1)
 
 
 def key_kind(key: str) -> str:
