@@ -426,6 +426,42 @@ def test_fill_in_with_arxiv_unreachable_fails_and_can_run_again(curator_client, 
     assert set(Paper.objects.values_list("title", flat=True)) == {"tiny experts", "nowhere"}
 
 
+def test_a_curator_fetches_one_link_only_paper_from_its_page(curator_client, sources, tmp_path):
+    link_only_papers(tmp_path)
+    sources.expect_request("/api/query").respond_with_data(
+        (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    paper = Paper.objects.get(key="arxiv:2311.11077")
+    html = curator_client.get("/papers/2311.11077").content.decode()
+    assert f'action="/p/{paper.pk}/refresh/"' in html and "Known only by a link" in html
+
+    page = curator_client.post(f"/p/{paper.pk}/refresh/", follow=True)
+
+    assert page.redirect_chain == [("/papers/2311.11077", 302)]
+    html = page.content.decode()
+    assert "Fetched from its source" in html and "Ada K. Lovelace" in html
+    assert "Known only by a link" not in html
+    assert [q.args["id_list"] for q, _ in sources.log] == ["2311.11077"]
+
+
+def test_fetching_a_paper_arxiv_does_not_have_says_why_and_changes_nothing(curator_client, sources, tmp_path):
+    link_only_papers(tmp_path)
+    sources.expect_request("/api/query").respond_with_data(
+        (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    paper = Paper.objects.get(key="arxiv:2401.99999")
+    html = curator_client.post(f"/p/{paper.pk}/refresh/", follow=True).content.decode()
+    assert "Could not fetch it: arXiv has no paper 2401.99999" in html
+    assert Paper.objects.get(pk=paper.pk).title == "nowhere"
+
+
+def test_readers_neither_see_nor_use_the_fetch_button(reader_client, tmp_path):
+    link_only_papers(tmp_path)
+    paper = Paper.objects.get(key="arxiv:2311.11077")
+    assert "Known only by a link" not in reader_client.get("/papers/2311.11077").content.decode()
+    assert reader_client.post(f"/p/{paper.pk}/refresh/").status_code == 403
+
+
 def test_fill_in_with_nothing_to_fill_in_says_so_and_queues_nothing(curator_client):
     response = curator_client.post("/library/refresh/", follow=True)
     assert "every paper with a link has been fetched from its source already" in response.content.decode()

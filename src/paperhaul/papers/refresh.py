@@ -40,6 +40,11 @@ def incomplete(limit: int | None = None) -> list[str]:
     return list(keys[:limit] if limit else keys)
 
 
+def is_incomplete(paper: Paper) -> bool:
+    """Whether only links describe this paper and a source can be asked about it (as incomplete())."""
+    return paper.trust <= LINK_TRUST and key_kind(paper.key) != "title"
+
+
 def incomplete_count() -> int:
     return _incomplete().count()
 

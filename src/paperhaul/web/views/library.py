@@ -23,7 +23,7 @@ from paperhaul.errors import InputError, PaperhaulError, SourceError
 from paperhaul.papers import jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
-from paperhaul.papers.refresh import ARXIV_SLICE, incomplete_count
+from paperhaul.papers.refresh import ARXIV_SLICE, incomplete_count, refresh
 from paperhaul.papers.upsert import Library
 from paperhaul.web.links import paper_path
 
@@ -142,7 +142,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 @require_POST
-def refresh(request: HttpRequest) -> HttpResponse:
+def fill_in(request: HttpRequest) -> HttpResponse:
     """Fill in the papers known only by their link, as a job (papers/refresh.py)."""
     try:
         job = jobs.start_refresh(request.user)
@@ -150,6 +150,21 @@ def refresh(request: HttpRequest) -> HttpResponse:
         messages.info(request, str(exc))
         return redirect("library")
     return redirect("job", pk=job.pk)
+
+
+@staff_only
+@require_POST
+def refresh_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fetch one paper again from its source (a single request, done at once) and show its page."""
+    paper = get_object_or_404(Paper, pk=pk)
+    stats = refresh([paper.key])
+    if stats.failed:
+        messages.error(request, f"Could not fetch it: {stats.errors[0].partition(': ')[2]}")
+    elif stats.updated:
+        messages.success(request, "Fetched from its source: the page shows what it says now.")
+    else:
+        messages.info(request, "Fetched from its source: nothing had changed.")
+    return redirect(paper_path(paper))
 
 
 @staff_only

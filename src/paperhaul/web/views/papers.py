@@ -19,6 +19,7 @@ from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
+from paperhaul.papers.refresh import is_incomplete
 from paperhaul.search import service
 from paperhaul.search.models import Embedding
 from paperhaul.web import links
@@ -60,6 +61,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
         "coverage": coverage(paper),
+        "can_fetch": request.user.is_staff and is_incomplete(paper),
         "comment_text": "",
         "comment_error": "",
         "reply_to": None,
