@@ -48,3 +48,20 @@ def test_search_keeps_covered_papers_only_when_asked(client, covered):
     assert keys(covered="true") == ["arxiv:2401.00001"]
     page = client.get("/search/", {"q": "sparse", "covered": "1"}).content.decode()
     assert "Direct Preference Optimization" in page and "Sparse Attention for Long" not in page
+
+
+def test_coverage_lists_items_and_mentions_of_published_hauls_oldest_first(covered):
+    from paperhaul.hauls.coverage import coverage
+    from paperhaul.hauls.models import Haul
+    from paperhaul.papers.models import Paper
+
+    paper = Paper.objects.get(key="arxiv:2401.00001")
+    found = coverage(paper)
+    assert [(c.title, c.mention, c.section) for c in found] == [
+        ("ML Arxiv Haul ~7", False, "New Paper Content"),
+        ("ML Arxiv Haul ~8", True, "Chatter about previous papers"),
+    ]
+    assert found[0].path.endswith("#item-1") and "#" not in found[1].path
+    assert found[1].published_at.isoformat() == "2023-06-01T10:00:00+00:00"
+    Haul.objects.filter(title="ML Arxiv Haul ~8").update(status=Haul.Status.DRAFT)
+    assert [c.title for c in coverage(paper)] == ["ML Arxiv Haul ~7"], "drafts are not shown"

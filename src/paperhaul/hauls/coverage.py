@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
 from paperhaul.hauls.article import item_anchor
-from paperhaul.hauls.models import Haul, HaulItem, HaulMention
+from paperhaul.hauls.models import Haul, HaulItem, HaulMention, HaulSection
 from paperhaul.hauls.publishing import haul_path
 from paperhaul.papers.models import Paper
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -22,18 +28,41 @@ class Coverage:
 
 
 def coverage(paper: Paper) -> list[Coverage]:
-    """The paper's items and mentions in published hauls, oldest haul first."""
-    published = Haul.Status.PUBLISHED
-    items = HaulItem.objects.filter(paper=paper, haul__status=published).select_related("haul", "section")
-    mentions = HaulMention.objects.filter(paper=paper, haul__status=published).select_related(
-        "haul", "section"
-    )
-    found = [_coverage(item, mention=False) for item in items]
-    found += [_coverage(mention, mention=True) for mention in mentions]
-    return sorted(found, key=lambda c: (c.published_at is None, c.published_at or dt.datetime.min, c.number))
+    """The paper's items and mentions in published hauls, oldest haul first.
+
+    One plain query: every paper page shows this, and the two ORM queries it replaces (items and
+    mentions, each with its haul and section) cost more to build than to run.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT h.number, h.title, h.published_at, h.slug, s.heading, x.position, x.mention FROM ("
+            f" SELECT haul_id, section_id, position, 0 AS mention FROM {HaulItem._meta.db_table}"
+            " WHERE paper_id = %s"
+            f" UNION ALL SELECT haul_id, section_id, NULL, 1 FROM {HaulMention._meta.db_table}"
+            " WHERE paper_id = %s"
+            f") x JOIN {Haul._meta.db_table} h ON h.id = x.haul_id"
+            f" LEFT JOIN {HaulSection._meta.db_table} s ON s.id = x.section_id WHERE h.status = %s",
+            [paper.pk, paper.pk, Haul.Status.PUBLISHED],
+        )
+        rows = cursor.fetchall()
+    found = [
+        Coverage(
+            number,
+            title,
+            _aware(published_at),
+            heading or "",
+            bool(mention),
+            haul_path(Haul(slug=slug)) + ("" if mention else f"#{item_anchor(position)}"),
+        )
+        for number, title, published_at, slug, heading, position, mention in rows
+    ]
+    return sorted(found, key=lambda c: (c.published_at is None, c.published_at or _EARLIEST, c.number))
 
 
-def _coverage(row: HaulItem | HaulMention, *, mention: bool) -> Coverage:
-    section = row.section.heading if row.section else ""
-    path = haul_path(row.haul) + ("" if mention else f"#{item_anchor(row.position)}")
-    return Coverage(row.haul.number, row.haul.title, row.haul.published_at, section, mention, path)
+def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """SQLite gives the haul's date-time as text, PostgreSQL as a value: an aware one either way."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value

@@ -100,10 +100,19 @@ def with_vectors(model_id: str, paper_ids_: Sequence[int]) -> set[int]:
 
 
 def vector_of(model_id: str, paper_id: int) -> np.ndarray | None:
-    blob = (
-        Embedding.objects.filter(model=model_id, paper_id=paper_id).values_list("vector", flat=True).first()
-    )
-    return None if blob is None else np.frombuffer(bytes(blob), dtype="<f4")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT vector FROM {TABLE} WHERE model = %s AND paper_id = %s LIMIT 1", [model_id, paper_id]
+        )
+        row = cursor.fetchone()
+    return None if row is None else np.frombuffer(bytes(row[0]), dtype="<f4")
+
+
+def has_vector(paper_id: int) -> bool:
+    """Whether the paper has a vector of any model (a paper page asks before loading the model)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE paper_id = %s LIMIT 1", [paper_id])
+        return cursor.fetchone() is not None
 
 
 def filtered_rows(model_id: str, filters: Filters, limit: int) -> tuple[np.ndarray, np.ndarray]:

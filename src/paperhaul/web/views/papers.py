@@ -12,16 +12,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import comments, limits, reactions
-from paperhaul.community.daily import counted
+from paperhaul.community.daily import counted, with_activity
 from paperhaul.community.models import Comment
 from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
+from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
 from paperhaul.papers.refresh import is_incomplete
-from paperhaul.search import service
-from paperhaul.search.models import Embedding
+from paperhaul.search import service, store
 from paperhaul.web import links
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.views.errors import error_page
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 @for_signed_out_readers
 def paper(request: HttpRequest, ref: str) -> HttpResponse:
     """A paper by any of its addresses; other forms than the canonical one redirect to it."""
-    found = find_paper(ref)
+    found = _by_key(ref) or find_paper(ref)
     if found is None:
         return error_page(
             request,
@@ -47,9 +47,17 @@ def paper(request: HttpRequest, ref: str) -> HttpResponse:
     return _paper_page(request, found)
 
 
+def _by_key(ref: str) -> Paper | None:
+    """The paper whose own key the address gives, with its counters, in one query: the common case
+    (any other form, an alias or a title, goes through find_paper)."""
+    key = try_canonical_key(ref)
+    return next(iter(with_activity(Paper.objects.filter(key=key))[:1]), None) if key else None
+
+
 def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) -> HttpResponse:
     """The page of a paper; ``extra`` carries a refused comment back to its form."""
-    paper = counted(paper)
+    if not hasattr(paper, "upvote_count"):
+        paper = counted(paper)
     context = {
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
@@ -87,7 +95,7 @@ def _related(paper: Paper) -> list[service.Hit]:
     key = f"paperhaul:related:{paper.pk}"
     hits = cache.get(key)
     if hits is None:
-        if not Embedding.objects.filter(paper=paper).exists():
+        if not store.has_vector(paper.pk):
             return []
         try:
             hits = service.related(paper, RELATED)
