@@ -22,6 +22,7 @@ from django.utils import timezone
 from paperhaul.errors import RecordError
 from paperhaul.papers.bulk import BulkWriter, select_in
 from paperhaul.papers.duplicates import report
+from paperhaul.papers.lookup import category_names
 from paperhaul.papers.merge import merge_into
 from paperhaul.papers.models import (
     Category,
@@ -309,7 +310,7 @@ class Library:
 
 def set_categories(paper: Paper, names: list[str]) -> set[str]:
     """Replace the paper's categories; returns {"categories"} when they changed."""
-    current = list(paper.categories.order_by("papercategory__id").values_list("name", flat=True))
+    current = category_names(paper)
     if current == names:
         return set()
     PaperCategory.objects.filter(paper=paper).delete()

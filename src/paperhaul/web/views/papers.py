@@ -18,7 +18,7 @@ from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
 from paperhaul.papers.ids import try_canonical_key
-from paperhaul.papers.lookup import find_paper
+from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Paper
 from paperhaul.papers.refresh import is_incomplete
 from paperhaul.search import service, store
@@ -62,7 +62,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
         "saved": reactions.has_saved(request.user, paper),
-        "categories": paper.categories.order_by("papercategory__id"),
+        "categories": category_names(paper),
         "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
         "outbound": _outbound(paper),
         "license_url": paper.license if links.is_web_address(paper.license) else "",
