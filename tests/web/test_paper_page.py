@@ -103,7 +103,21 @@ def test_a_link_only_item_has_its_page_under_its_url_key(client, db):
     paper, _ = Library().upsert_one(record("url:https://example.org/blog/scaling", "A Blog Post on Scaling"))
     response = client.get(f"/papers/{paper.key}")
     assert response.status_code == 200
-    assert 'href="https://example.org/blog/scaling"' in main(response)
+    assert 'href="https://example.org/blog/scaling" rel="noopener nofollow">Web page</a>' in main(response)
+    assert "Abstract page" not in main(response) and ">PDF<" not in main(response)
+
+
+def test_a_repository_has_one_code_link_not_a_web_page_too(client, db):
+    repo = PaperRecord(
+        source="web",
+        key="url:https://github.com/org/tool",
+        title="org/tool",
+        abs_url="https://github.com/org/tool",
+        code_url="https://github.com/org/tool",
+    )
+    Library().upsert_one(repo)
+    html = main(client.get("/papers/url:https://github.com/org/tool"))
+    assert html.count('href="https://github.com/org/tool"') == 1 and ">Code</a>" in html
 
 
 def test_unknown_paper_is_a_friendly_404(client, papers):

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
+from paperhaul.papers.ids import url_for_key
 from paperhaul.papers.models import Paper
 
 
@@ -53,6 +54,19 @@ def topic_path(slug: str) -> str:
 
 def vote_path(paper_id: int) -> str:
     return _path("vote", paper_id)
+
+
+def outbound(paper: Paper) -> list[tuple[str, str]]:
+    """Where a paper lives elsewhere, as (label, address): its own page (arXiv's abstract page, the
+    DOI's landing page, or the page itself), its PDF (arXiv's when the library has none) and its
+    code, leaving out unusable addresses and a page that is the code's own (a repository)."""
+    kind = paper.kind
+    own = "Abstract page" if kind in ("arxiv", "doi") else "Web page"
+    pdf = paper.pdf_url or (url_for_key(paper.key).replace("/abs/", "/pdf/") if kind == "arxiv" else "")
+    candidates = [("PDF", pdf), ("Code", paper.code_url)]
+    if paper.url != paper.code_url:
+        candidates.insert(0, (own, paper.url))
+    return [(label, url) for label, url in candidates if is_web_address(url)]
 
 
 def is_web_address(url: str) -> bool:

@@ -31,9 +31,8 @@ from paperhaul.hauls.site.address import (
     SiteAddress,
     paper_path,
 )
-from paperhaul.papers.ids import url_for_key
 from paperhaul.papers.models import Paper
-from paperhaul.web.links import is_web_address
+from paperhaul.web.links import is_web_address, outbound
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,4 @@ class Pages:
 
 
 def _outbound(paper: Paper) -> list[Link]:
-    """The abstract page, the PDF (arXiv's, when the library has none) and the code, when usable."""
-    pdf = paper.pdf_url or (url_for_key(paper.key).replace("/abs/", "/pdf/") if paper.kind == "arxiv" else "")
-    candidates = [Link("Abstract page", paper.url), Link("PDF", pdf), Link("Code", paper.code_url)]
-    return [link for link in candidates if is_web_address(link.href)]
+    return [Link(label, href) for label, href in outbound(paper)]

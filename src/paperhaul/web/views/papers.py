@@ -64,7 +64,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "saved": reactions.has_saved(request.user, paper),
         "categories": category_names(paper),
         "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
-        "outbound": _outbound(paper),
+        "outbound": links.outbound(paper),
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
@@ -78,12 +78,6 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         **extra,
     }
     return render(request, "papers/detail.html", context, status=status)
-
-
-def _outbound(paper: Paper) -> list[tuple[str, str]]:
-    """The paper's abstract page, PDF and code, as (label, address), leaving out unusable addresses."""
-    candidates = [("Abstract page", paper.url), ("PDF", paper.pdf_url), ("Code", paper.code_url)]
-    return [(label, url) for label, url in candidates if links.is_web_address(url)]
 
 
 def _related(paper: Paper) -> list[service.Hit]:
