@@ -434,7 +434,7 @@ def test_a_curator_fetches_one_link_only_paper_from_its_page(curator_client, sou
     paper = Paper.objects.get(key="arxiv:2311.11077")
     html = curator_client.get("/papers/2311.11077").content.decode()
     assert f'action="/p/{paper.pk}/refresh/"' in html and "Known only by a link" in html
-    assert '>PDF</a>' in html and 'href="https://arxiv.org/pdf/2311.11077"' in html, "arXiv's PDF"
+    assert ">PDF</a>" in html and 'href="https://arxiv.org/pdf/2311.11077"' in html, "arXiv's PDF"
 
     page = curator_client.post(f"/p/{paper.pk}/refresh/", follow=True)
 
