@@ -112,6 +112,20 @@ def site(_local_server: HTTPServer) -> Iterator[Site]:
 
 
 @pytest.fixture
+def fast_sources(settings, site):
+    """Point every source at the local server, without arXiv's 3 s pause or retries."""
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    settings.PAPERHAUL_HTTP_RETRIES = 0
+    settings.PAPERHAUL_HTTP_TIMEOUT = 2
+    settings.PAPERHAUL_ARXIV_OAI_URL = site.url("/oai")
+    settings.PAPERHAUL_ARXIV_API_URL = site.url("/api/query")
+    settings.PAPERHAUL_ARXIV_RSS_URL = site.url("/rss-base")
+    settings.PAPERHAUL_DOI_RESOLVER_URL = site.url("/doi")
+    settings.PAPERHAUL_DAILY_PAPERS_URL = site.url("/api/daily_papers")
+    return settings
+
+
+@pytest.fixture
 def make_client(fake_clock: Any) -> Iterator[Callable[..., HttpClient]]:
     """Build HttpClients on the fake clock (arXiv's spacing of 3 s by default), closed after."""
     clients: list[HttpClient] = []

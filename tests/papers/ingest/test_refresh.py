@@ -26,16 +26,7 @@ PAGE = """<!DOCTYPE html><html><head>
 <meta name="citation_publication_date" content="2024/03/05">
 <meta name="citation_abstract" content="We teach reward models to read the documentation first.">
 </head><body></body></html>"""
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_sources(settings, site):
-    settings.PAPERHAUL_ARXIV_DELAY = 0
-    settings.PAPERHAUL_HTTP_RETRIES = 0
-    settings.PAPERHAUL_HTTP_TIMEOUT = 2
-    settings.PAPERHAUL_ARXIV_API_URL = site.url("/api/query")
-    return settings
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_sources")]
 
 
 def page_key(site) -> str:

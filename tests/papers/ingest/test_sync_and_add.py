@@ -13,25 +13,11 @@ from paperhaul.papers.models import Paper, SourceRecord, SyncState
 from paperhaul.papers.sync import sync_oai
 
 FIXTURES = Path(__file__).parent / "fixtures"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_sources")]
 
 
 def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def fast_sources(settings, site):
-    """Point every source at the local server, without arXiv's 3 s pause or retries."""
-    settings.PAPERHAUL_ARXIV_DELAY = 0
-    settings.PAPERHAUL_HTTP_RETRIES = 0
-    settings.PAPERHAUL_HTTP_TIMEOUT = 2
-    settings.PAPERHAUL_ARXIV_OAI_URL = site.url("/oai")
-    settings.PAPERHAUL_ARXIV_API_URL = site.url("/api/query")
-    settings.PAPERHAUL_ARXIV_RSS_URL = site.url("/rss-base")
-    settings.PAPERHAUL_DOI_RESOLVER_URL = site.url("/doi")
-    settings.PAPERHAUL_DAILY_PAPERS_URL = site.url("/api/daily_papers")
-    return settings
 
 
 def serve_oai(site, *, second_page_fails: bool) -> None:
