@@ -30,7 +30,7 @@ from paperhaul.papers.fetching import arxiv_client
 from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
-from paperhaul.papers.refresh import failures_by_reason, incomplete, incomplete_count, refresh
+from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count, refresh
 from paperhaul.papers.sync import sync_listing
 from paperhaul.papers.upsert import Library
 from paperhaul.progress import Bar
@@ -270,9 +270,7 @@ def _refresh(params: dict, report: Report) -> bool:
     report.progress(0, len(keys), "fetching…")
     stats = refresh(keys, on_progress=lambda done, total, _: report.progress(done, total, "fetching…"))
     report.note(stats.summary())
-    _note_some(
-        report, [f"{', '.join(keys)}: {reason}" for reason, keys in failures_by_reason(stats.errors).items()]
-    )
+    _note_some(report, failure_lines(stats.errors))
     return stats.failed < len(keys) or not keys
 
 

@@ -144,3 +144,8 @@ def failures_by_reason(errors: Sequence[str]) -> dict[str, list[str]]:
         key, _, reason = line.partition(": ")
         grouped.setdefault(reason, []).append(key)
     return grouped
+
+
+def failure_lines(errors: Sequence[str]) -> list[str]:
+    """One line a reason, naming its keys ("KEY, KEY: reason"), as the command and the job show them."""
+    return [f"{', '.join(keys)}: {reason}" for reason, keys in failures_by_reason(errors).items()]

@@ -118,9 +118,12 @@ def _repair(backend: SearchBackend, text: str) -> str:
         # A word still being typed is compared with the beginnings of indexed words, of its own
         # length give or take the budget ("serch" is one letter from "search" but two from
         # "searc"); on a tie, the beginning of the word's own length wins.
-        cuts = sorted(range(len(word) - budget, len(word) + budget + 1), key=lambda cut: abs(cut - len(word)))
+        own = len(word)
+        cuts = (None,)
+        if last:
+            cuts = sorted(range(own - budget, own + budget + 1), key=lambda cut: abs(cut - own))
         best = None
-        for cut in cuts if last else (None,):
+        for cut in cuts:
             choices = [term[:cut] for term in vocabulary]
             found = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=budget)
             if found and (best is None or found[1] < best[1]):

@@ -23,7 +23,7 @@ from paperhaul.errors import InputError, PaperhaulError, SourceError
 from paperhaul.papers import jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
-from paperhaul.papers.refresh import ARXIV_SLICE, incomplete_count, refresh
+from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
 from paperhaul.papers.upsert import Library
 from paperhaul.web.links import paper_path
 
@@ -159,7 +159,8 @@ def refresh_paper(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper, pk=pk)
     stats = refresh([paper.key])
     if stats.failed:
-        messages.error(request, f"Could not fetch it: {stats.errors[0].partition(': ')[2]}")
+        (reason,) = failures_by_reason(stats.errors)
+        messages.error(request, f"Could not fetch it: {reason}")
     elif stats.updated:
         messages.success(request, "Fetched from its source: the page shows what it says now.")
     else:

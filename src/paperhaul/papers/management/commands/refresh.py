@@ -39,8 +39,8 @@ class Command(LibraryCommand):
         if json:
             self.print_json(stats.as_json())
         else:
-            for reason, keys_failed in refreshing.failures_by_reason(stats.errors).items():
-                self.stderr.write(f"{', '.join(keys_failed)}: {reason}")
+            for line in refreshing.failure_lines(stats.errors):
+                self.stderr.write(line)
             self.stdout.write(stats.summary())
         if stats.failed:
             raise PaperhaulError(f"{stats.failed} of {len(keys)} could not be fetched")
