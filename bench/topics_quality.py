@@ -1,6 +1,6 @@
 """Topic quality: the seed highlights article's own sections as labels, paperhaul's topics as guesses.
 
-    python -m bench.topics_quality [--shared ../shared] [--runtime torch|onnx-int8] [--json OUT]
+    python -m bench.topics_quality [--shared ../shared] [--runtime R] [--json OUT]
 
 The article (``../shared/seeds/004_*``) files 23 papers under "Large Language Models", "Computer
 Vision", "Audio and Speech" and "General Methods". Each paper goes into a fresh SQLite library as
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.querysets import DEFAULT_SHARED
-from bench.search_quality import open_library
+from bench.search_quality import RUNTIMES, open_library
 
 PAPER_LINE = re.compile(r"^(?P<title>.+) \((?P<url>https?://arxiv\.org/abs/(?P<id>[\d.]+)), [^)]*\)$")
 NONE = "(none)"
@@ -138,7 +138,7 @@ def markdown_matrix(papers: list[Labelled], guesses: dict[str, str], topic_names
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--runtime", default="torch", choices=("torch", "onnx-int8"))
+    parser.add_argument("--runtime", default="torch", choices=RUNTIMES)
     parser.add_argument("--json", type=Path, help="write every figure and error here")
     args = parser.parse_args(argv)
     papers = load(args.shared)

@@ -1,4 +1,4 @@
-"""The embedding module on the real bundled model, both runtimes, no mocks.
+"""The embedding module on the real bundled model, every runtime, no mocks.
 
 Each runtime is loaded once per module; the int8 ONNX model is built once per test process under
 its PAPERHAUL_HOME (where other modules' get_embedder() finds it again), and once more by the test
@@ -23,9 +23,10 @@ from django.test import override_settings
 from paperhaul.search.embeddings import (
     Embedder,
     EmbeddingError,
+    choose_runtime,
+    cpu_has_amx,
     document_text,
     get_embedder,
-    gpu_available,
     load_embedder,
 )
 
@@ -54,7 +55,14 @@ def torch_embedder() -> Embedder:
     return load_embedder(runtime="torch")
 
 
-@pytest.fixture(params=["onnx_embedder", "torch_embedder"], ids=["onnx-int8", "torch"])
+@pytest.fixture(scope="module")
+def bf16_embedder() -> Embedder:
+    return load_embedder(runtime="torch-bf16")
+
+
+@pytest.fixture(
+    params=["onnx_embedder", "torch_embedder", "bf16_embedder"], ids=["onnx-int8", "torch", "torch-bf16"]
+)
 def embedder(request) -> Embedder:
     return request.getfixturevalue(request.param)
 
@@ -88,11 +96,20 @@ def test_a_paraphrase_is_closer_than_an_unrelated_text(embedder):
     assert query @ paraphrase > query @ unrelated + 0.2
 
 
-def test_the_two_runtimes_agree_and_are_told_apart(onnx_embedder, torch_embedder):
-    assert onnx_embedder.model_id == "all-MiniLM-L6-v2:onnx-int8"
-    assert torch_embedder.model_id == "all-MiniLM-L6-v2:torch"
-    agreement = cosines(onnx_embedder.encode(TEXTS), torch_embedder.encode(TEXTS))
-    assert agreement.min() > 0.97, agreement
+def test_the_runtimes_agree_and_their_vectors_share_one_name(onnx_embedder, torch_embedder, bf16_embedder):
+    """Papers embedded in bulk on one runtime are searched with queries embedded on another."""
+    assert [e.runtime for e in (onnx_embedder, torch_embedder, bf16_embedder)] == [
+        "onnx-int8",
+        "torch",
+        "torch-bf16",
+    ]
+    assert {e.model_id for e in (onnx_embedder, torch_embedder, bf16_embedder)} == {"all-MiniLM-L6-v2"}
+    reference = torch_embedder.encode(TEXTS)
+    assert cosines(onnx_embedder.encode(TEXTS), reference).min() > 0.97
+    assert cosines(bf16_embedder.encode(TEXTS), reference).min() > 0.99
+    query = onnx_embedder.encode(["sparse mixture of experts routing two experts per token"])[0]
+    papers = bf16_embedder.encode([ABSTRACT, TEXTS[2], TEXTS[4]])
+    assert int(np.argmax(papers @ query)) == 0
 
 
 def test_rows_come_back_in_input_order_although_batches_are_sorted_by_length(onnx_embedder):
@@ -111,40 +128,69 @@ def test_a_very_long_text_is_truncated_at_the_model_limit(embedder):
     assert float(cut @ longer) > 0.9999
 
 
-@pytest.mark.parametrize("runtime", ["onnx-int8", "torch"])
+@pytest.mark.parametrize("runtime", ["onnx-int8", "torch", "torch-bf16"])
 def test_the_token_setting_cuts_texts_shorter_and_names_the_vectors(runtime):
     same_start = ABSTRACT.split(" At equal")[0] + " Nothing after this point is the same as before."
     short = load_embedder(runtime=runtime, max_tokens=16)
-    assert short.model_id == f"all-MiniLM-L6-v2:{runtime}:16-tokens"
+    assert short.model_id == "all-MiniLM-L6-v2:16-tokens"
     cut, cut_other = short.encode([ABSTRACT, same_start])
     assert float(cut @ cut_other) > 0.9999
     full, full_other = load_embedder(runtime=runtime).encode([ABSTRACT, same_start])
     assert float(full @ full_other) < 0.99
     # A limit beyond the model's own changes nothing, so it keeps the plain model id.
-    assert load_embedder(runtime=runtime, max_tokens=100_000).model_id == f"all-MiniLM-L6-v2:{runtime}"
+    assert load_embedder(runtime=runtime, max_tokens=100_000).model_id == "all-MiniLM-L6-v2"
     with pytest.raises(EmbeddingError, match="max tokens"):
         load_embedder(runtime=runtime, max_tokens=-1)
 
 
 def test_get_embedder_follows_the_token_setting(onnx_embedder):
     with override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8", PAPERHAUL_EMBEDDING_MAX_TOKENS=64):
-        assert get_embedder().model_id == "all-MiniLM-L6-v2:onnx-int8:64-tokens"
+        assert get_embedder().model_id == "all-MiniLM-L6-v2:64-tokens"
 
 
-def test_without_a_gpu_device_auto_never_imports_pytorch(onnx_embedder):
-    """Importing PyTorch costs each web worker about 2 s and 200 MB; only a GPU is worth it."""
-    if gpu_available():
-        pytest.skip("this machine has a GPU: auto means PyTorch here")
+def test_queries_on_auto_never_import_pytorch(onnx_embedder):
+    """Importing PyTorch costs each web worker about 2 s and 200 MB, for a slower query."""
     code = (
         "import sys, django; django.setup();"
-        "from paperhaul.search.embeddings import load_embedder;"
-        "print(load_embedder(runtime='auto').model_id, 'torch' in sys.modules)"
+        "from paperhaul.search.embeddings import get_embedder;"
+        "embedder = get_embedder();"
+        "print(embedder.model_id, embedder.runtime, 'torch' in sys.modules)"
     )
     environment = {**os.environ, "PAPERHAUL_HOME": str(settings.HOME)}
-    environment["DJANGO_SETTINGS_MODULE"] = "paperhaul.settings"
+    environment.update(DJANGO_SETTINGS_MODULE="paperhaul.settings", PAPERHAUL_EMBEDDING_RUNTIME="auto")
     answer = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
     assert answer.returncode == 0, answer.stderr
-    assert answer.stdout.split() == ["all-MiniLM-L6-v2:onnx-int8", "False"]
+    assert answer.stdout.split() == ["all-MiniLM-L6-v2", "onnx-int8", "False"]
+
+
+@pytest.mark.parametrize(
+    ("gpu", "amx", "documents"),
+    [(True, True, "torch"), (False, True, "torch-bf16"), (False, False, "onnx-int8")],
+)
+def test_auto_embeds_papers_on_the_fastest_runtime_of_the_machine(monkeypatch, gpu, amx, documents):
+    from paperhaul.search import embeddings
+
+    monkeypatch.setattr(embeddings, "gpu_available", lambda: gpu)
+    monkeypatch.setattr(embeddings, "cpu_has_amx", lambda: amx)
+    assert choose_runtime("auto", "documents") == documents
+    assert choose_runtime("auto", "query") == "onnx-int8"
+    assert choose_runtime("torch", "query") == choose_runtime("torch", "documents") == "torch"
+
+
+def test_amx_is_read_from_the_cpu_flags(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16 amx_tile amx_int8\n")
+    assert cpu_has_amx(cpuinfo)
+    cpuinfo.write_text(
+        "processor\t: 0\nflags\t\t: fpu avx2 avx512_bf16\nbugs\t\t: amx_bf16_is_not_a_flag_here\n"
+    )
+    assert not cpu_has_amx(cpuinfo)
+    assert not cpu_has_amx(tmp_path / "missing")
+
+
+@override_settings(PAPERHAUL_EMBEDDING_RUNTIME="onnx-int8")
+def test_queries_and_papers_share_one_embedder_when_they_share_a_runtime(onnx_embedder):
+    assert get_embedder("documents") is get_embedder("query")
 
 
 def test_document_text_puts_the_title_first():
@@ -215,4 +261,4 @@ def test_get_embedder_creates_one_instance_for_all_threads(onnx_embedder):
     assert len(seen) == 4
     assert all(instance is seen[0] for instance in seen)
     assert seen[0] is get_embedder()
-    assert seen[0].model_id == "all-MiniLM-L6-v2:onnx-int8"
+    assert seen[0].model_id == "all-MiniLM-L6-v2"

@@ -102,7 +102,7 @@ def test_cli_import_embed_search_reindex(db, tmp_path):
     assert cli("import", "jsonl", str(path)).code == 0
     embedded = cli("embed", "--json")
     assert embedded.code == 0, embedded.stderr
-    assert embedded.json()["embedded"] == 2
+    assert embedded.json() == {"model": "all-MiniLM-L6-v2", "runtime": "torch", "embedded": 2, "unchanged": 0}
     found = cli("search", "turning spoken audio into text", "--json")
     assert found.code == 0, found.stderr
     hits = found.json()["hits"]

@@ -1,13 +1,20 @@
 """Sentence embeddings of papers and queries for semantic search.
 
-One interface, two runtimes:
+One interface, three runtimes of one model:
 
-- ``torch``: sentence-transformers on PyTorch, the reference; uses a GPU when there is one.
-- ``onnx-int8``: the same model exported to ONNX with int8 weights (onnx_model.py), the fast
-  path on a CPU. It is built once per model and cached under ``PAPERHAUL_HOME/models``.
+- ``onnx-int8``: the model exported to ONNX with int8 weights (onnx_model.py), built once per
+  model and cached under ``PAPERHAUL_HOME/models``. About 1 ms for a short query on one thread,
+  and PyTorch never loaded: the runtime of queries.
+- ``torch``: sentence-transformers on PyTorch, the reference; fast on a GPU.
+- ``torch-bf16``: the same in bfloat16, the fastest on a CPU with AMX (Intel Xeon since Sapphire
+  Rapids: 3.5x the reference on two cores, docs/benchmarks.md), slow on a CPU without bf16 units.
 
-``model_id`` names the model *and* the runtime: vectors from two runtimes are close but not equal,
-so whoever stores vectors keeps the id beside them and re-embeds when it changes.
+``model_id`` names the vectors: the model and, when texts are cut shorter than the model allows,
+how short; not the runtime. The runtimes compute one function to within int8's rounding (cosine
+above 0.99 to the reference for each, no further apart than int8's own vectors of one text
+batched with different neighbours), so papers embedded in bulk on one runtime and queries embedded
+on another are searched together, and a library embedded on a GPU can be served from a small CPU.
+Whoever stores vectors keeps the id beside them and re-embeds when it changes.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from paperhaul.errors import PaperhaulError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-RUNTIMES = ("auto", "onnx-int8", "torch")
+RUNTIMES = ("auto", "onnx-int8", "torch", "torch-bf16")
+PURPOSES = ("query", "documents")
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 
 
@@ -38,6 +46,7 @@ class EmbeddingError(PaperhaulError):
 
 class Embedder(Protocol):
     model_id: str
+    runtime: str
     dimension: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -137,55 +146,73 @@ def token_limit(model_limit: int, max_tokens: int) -> int:
     return min(model_limit, max_tokens) if max_tokens else model_limit
 
 
-def runtime_model_id(name: str, runtime: str, tokens: int, model_limit: int) -> str:
-    """The stored model id: model, runtime and, when texts are cut shorter than the model allows,
-    how short (vectors of one text cut at two lengths differ as much as two runtimes' do)."""
-    model_id = f"{name}:{runtime}"
-    return model_id if tokens >= model_limit else f"{model_id}:{tokens}-tokens"
+def vectors_id(name: str, tokens: int, model_limit: int) -> str:
+    """The stored model id: the model and, when texts are cut shorter than the model allows, how
+    short (a text cut at two lengths gives two different vectors)."""
+    return name if tokens >= model_limit else f"{name}:{tokens}-tokens"
 
 
 class TorchEmbedder:
-    """sentence-transformers on PyTorch: the reference runtime, and the fast one on a GPU."""
+    """sentence-transformers on PyTorch, in float32 (the reference) or bfloat16."""
 
     def __init__(
-        self, source: ModelSource, batch_size: int = 32, threads: int = 0, max_tokens: int = 0
+        self,
+        source: ModelSource,
+        batch_size: int = 32,
+        threads: int = 0,
+        max_tokens: int = 0,
+        bfloat16: bool = False,
     ) -> None:
         import torch
 
         if threads:
             torch.set_num_threads(threads)  # process-wide: PyTorch has no per-model setting
         self.model = load_sentence_transformer(source, "cuda" if torch.cuda.is_available() else "cpu")
+        if bfloat16:
+            self.model.to(torch.bfloat16)
+        self.runtime = "torch-bf16" if bfloat16 else "torch"
         model_limit = int(self.model.max_seq_length)
         self.model.max_seq_length = token_limit(model_limit, max_tokens)
-        self.model_id = runtime_model_id(source.name, "torch", self.model.max_seq_length, model_limit)
+        self.model_id = vectors_id(source.name, self.model.max_seq_length, model_limit)
         self.dimension = int(self.model.get_embedding_dimension())
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        # As a tensor, normalised here: numpy has no bfloat16, and unit length in bfloat16 is only
+        # within 0.3 % of one.
         vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
+            convert_to_tensor=True,
             show_progress_bar=False,
         )
+        vectors = vectors.float().cpu().numpy()
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
 def load_embedder(
-    model: str = "", runtime: str = "auto", batch_size: int = 32, threads: int = 0, max_tokens: int = 0
+    model: str = "",
+    runtime: str = "auto",
+    batch_size: int = 32,
+    threads: int = 0,
+    max_tokens: int = 0,
+    purpose: str = "query",
 ) -> Embedder:
     """A new embedder for `model` (see resolve_model) on `runtime`; get_embedder() caches one.
 
     `threads` is how many CPU threads it computes with, 0 meaning one per CPU the process may use;
-    `max_tokens` how many word pieces of a text it embeds, 0 meaning the model's own limit.
+    `max_tokens` how many word pieces of a text it embeds, 0 meaning the model's own limit;
+    `purpose` what the "auto" runtime is chosen for (see choose_runtime).
     """
     from django.conf import settings
 
     if runtime not in RUNTIMES:
         raise EmbeddingError(f"unknown embedding runtime {runtime!r}; use one of {', '.join(RUNTIMES)}")
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown embedding purpose {purpose!r}")
     if batch_size < 1:
         raise EmbeddingError(f"embedding batch size must be at least 1, not {batch_size}")
     if threads < 0:
@@ -193,14 +220,39 @@ def load_embedder(
     if max_tokens < 0:
         raise EmbeddingError(f"embedding max tokens must be 0 (the model's limit) or more, not {max_tokens}")
     source = resolve_model(model)
-    if runtime == "auto":
-        runtime = "torch" if gpu_available() else "onnx-int8"
-    if runtime == "torch":
-        return TorchEmbedder(source, batch_size, threads, max_tokens)
+    runtime = choose_runtime(runtime, purpose)
+    if runtime in ("torch", "torch-bf16"):
+        return TorchEmbedder(source, batch_size, threads, max_tokens, bfloat16=runtime == "torch-bf16")
     from paperhaul.search.onnx_model import OnnxEmbedder
 
     folder = Path(settings.HOME) / "models" / source.slug
     return OnnxEmbedder.open(source, folder, batch_size, threads, max_tokens)
+
+
+def choose_runtime(runtime: str, purpose: str) -> str:
+    """The runtime that "auto" means for this purpose on this machine; any other runtime as given.
+
+    Queries are one short text at a time, in every web worker: onnx-int8 answers in about a
+    millisecond and keeps PyTorch (2 s and 200 MB a process) out of the workers. Papers are
+    embedded in bulk by `paperhaul embed` and the embedding task, where the fastest runtime of the
+    machine wins: PyTorch on a GPU, bfloat16 on a CPU with AMX, else onnx-int8.
+    """
+    if runtime != "auto":
+        return runtime
+    if purpose == "query":
+        return "onnx-int8"
+    if gpu_available():
+        return "torch"
+    return "torch-bf16" if cpu_has_amx() else "onnx-int8"
+
+
+def cpu_has_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU multiplies bfloat16 matrices in AMX tiles (Linux names the flag amx_bf16)."""
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return False
+    return any(line.startswith("flags") and "amx_bf16" in line.split() for line in text.splitlines())
 
 
 # Device files of the GPUs PyTorch computes on: NVIDIA's, AMD's (ROCm) and WSL 2's.
@@ -224,32 +276,35 @@ _cache: dict[tuple[str, str, int, int, int], Embedder] = {}
 _cache_lock = threading.Lock()
 
 
-def _settings_key() -> tuple[str, str, int, int, int]:
+def _settings_key(purpose: str) -> tuple[str, str, int, int, int]:
     from django.conf import settings
 
     return (
         settings.PAPERHAUL_EMBEDDING_MODEL,
-        settings.PAPERHAUL_EMBEDDING_RUNTIME,
+        choose_runtime(settings.PAPERHAUL_EMBEDDING_RUNTIME, purpose),
         settings.PAPERHAUL_EMBEDDING_BATCH,
         settings.PAPERHAUL_EMBEDDING_THREADS,
         settings.PAPERHAUL_EMBEDDING_MAX_TOKENS,
     )
 
 
-def get_embedder() -> Embedder:
-    """The process-wide embedder of the current settings, created on first use.
+def get_embedder(purpose: str = "query") -> Embedder:
+    """The process-wide embedder of the current settings for `purpose`, created on first use:
+    "query" for search queries and other short texts, "documents" for embedding papers in bulk.
+    Both give vectors of one model_id.
 
-    Keyed on the settings, so a test that overrides them gets its own; the lock keeps two threads
-    of a web server from loading (or building) the model twice.
+    Keyed on the settings and the runtime they choose, so a test that overrides them gets its own
+    and two purposes that choose one runtime share it; the lock keeps two threads of a web server
+    from loading (or building) the model twice.
     """
-    key = _settings_key()
+    key = _settings_key(purpose)
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = load_embedder(*key)
+            _cache[key] = load_embedder(*key, purpose=purpose)
         return _cache[key]
 
 
-def embedder_loaded() -> bool:
-    """Whether get_embedder() would answer at once, without loading (or building) the model."""
+def embedder_loaded(purpose: str = "query") -> bool:
+    """Whether get_embedder(purpose) would answer at once, without loading (or building) the model."""
     with _cache_lock:
-        return _settings_key() in _cache
+        return _settings_key(purpose) in _cache

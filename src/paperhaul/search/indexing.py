@@ -53,7 +53,7 @@ def embed_pending(
     progress: Callable[[int], None] | None = None,
 ) -> EmbedStats:
     """Embed pending papers, newest first, in committed batches; then refresh the vector index file."""
-    embedder = embedder or get_embedder()
+    embedder = embedder or get_embedder("documents")
     stats = EmbedStats()
     below = None  # keyset: papers are visited by descending id, each at most once per run
     while limit is None or stats.embedded < limit:

@@ -19,7 +19,10 @@ class Embedding(models.Model):
     """
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="embedding")
-    model = models.CharField(max_length=300, help_text="Model and runtime that made the vector.")
+    model = models.CharField(
+        max_length=300,
+        help_text="Model that made the vector (and its word-piece cut, when shorter than the model allows).",
+    )
     text_hash = models.CharField(max_length=32, help_text="Hash of the text that was embedded.")
     vector = models.BinaryField(help_text="float32 values, L2-normalised.")
     embedded_at = models.DateTimeField()

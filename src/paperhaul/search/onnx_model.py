@@ -37,8 +37,8 @@ from paperhaul.search.embeddings import (
     EmbeddingError,
     ModelSource,
     load_sentence_transformer,
-    runtime_model_id,
     token_limit,
+    vectors_id,
 )
 
 if TYPE_CHECKING:
@@ -97,7 +97,8 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         tokens = token_limit(manifest.max_seq_length, max_tokens)
-        self.model_id = runtime_model_id(name, "onnx-int8", tokens, manifest.max_seq_length)
+        self.model_id = vectors_id(name, tokens, manifest.max_seq_length)
+        self.runtime = "onnx-int8"
         self.dimension = manifest.dimension
         self.batch_size = batch_size
         self.manifest = manifest

@@ -14,11 +14,11 @@ class Command(LibraryCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, limit: int | None, json: bool, **options) -> None:
-        embedder = get_embedder()
+        embedder = get_embedder("documents")
         total = pending_count(embedder.model_id)
         if limit is not None:
             total = min(total, limit)
-        with progress_bar(f"embed ({embedder.model_id})", total=total) as bar:
+        with progress_bar(f"embed ({embedder.model_id} on {embedder.runtime})", total=total) as bar:
             stats = embed_pending(
                 embedder=embedder,
                 limit=limit,
@@ -26,7 +26,12 @@ class Command(LibraryCommand):
             )
         if json:
             self.print_json(
-                {"model": embedder.model_id, "embedded": stats.embedded, "unchanged": stats.unchanged}
+                {
+                    "model": embedder.model_id,
+                    "runtime": embedder.runtime,
+                    "embedded": stats.embedded,
+                    "unchanged": stats.unchanged,
+                }
             )
             return
-        self.stdout.write(f"{stats.summary()} ({embedder.model_id})")
+        self.stdout.write(f"{stats.summary()} ({embedder.model_id} on {embedder.runtime})")
