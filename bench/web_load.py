@@ -295,7 +295,11 @@ def run(args: argparse.Namespace, home: Path) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from paperhaul.papers.management.commands.serve import default_workers
+
+    call_command("migrate", verbosity=0)  # a library kept from an earlier version, before its vectors
 
     workers = args.workers or default_workers()
     prepare_vectors(home, args.vectors)
