@@ -3,17 +3,18 @@
 One interface, three runtimes of one model:
 
 - ``onnx-int8``: the model exported to ONNX with int8 weights (onnx_model.py), built once per
-  model and cached under ``PAPERHAUL_HOME/models``. About 1 ms for a short query on one thread,
+  model and cached under ``PAPERHAUL_HOME/models``. 1-3 ms for a short query on one thread,
   and PyTorch never loaded: the runtime of queries.
 - ``torch``: sentence-transformers on PyTorch, the reference; fast on a GPU.
 - ``torch-bf16``: the same in bfloat16, the fastest on a CPU with AMX (Intel Xeon since Sapphire
-  Rapids: 3.5x the reference on two cores, docs/benchmarks.md), slow on a CPU without bf16 units.
+  Rapids: 3.0-3.6x the reference on two cores, docs/benchmarks.md), slow on a CPU without bf16 units.
 
 ``model_id`` names the vectors: the model and, when texts are cut shorter than the model allows,
 how short; not the runtime. The runtimes compute one function to within int8's rounding (cosine
-above 0.99 to the reference for each, no further apart than int8's own vectors of one text
-batched with different neighbours), so papers embedded in bulk on one runtime and queries embedded
-on another are searched together, and a library embedded on a GPU can be served from a small CPU.
+above 0.99 to the reference for each; nDCG@10 on the query sets within 0.01 of the reference
+whichever runtime embedded the papers and the queries, docs/benchmarks.md), so papers embedded in
+bulk on one runtime and queries on another are searched together, and a library embedded on a
+GPU can be served from a small CPU.
 Whoever stores vectors keeps the id beside them and re-embeds when it changes.
 """
 
