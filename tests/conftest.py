@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import socket
+import os
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -9,8 +9,13 @@ import django_ratelimit.core
 import pytest
 
 from paperhaul.papers.ingest.http import HttpClient
+from tests.loopback import sitecustomize  # noqa: F401  (the guard, in this process)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+LOOPBACK_ONLY = Path(__file__).resolve().parent / "loopback"
+
+# Host names other than loopback fail to resolve, here and in every process a test starts.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOOPBACK_ONLY), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture
@@ -19,25 +24,6 @@ def shared() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
-
-
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
-
-
-@pytest.fixture(autouse=True)
-def _only_loopback(monkeypatch):
-    """No test reaches beyond 127.0.0.1: a name to resolve that is not loopback fails at once, as
-    an unreachable source does, instead of asking the network (a test that forgot to point a
-    source at its local server fails clearly wherever it runs)."""
-    resolve = socket.getaddrinfo
-
-    def loopback_only(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else host
-        if name and name not in LOOPBACK and not name.startswith("127."):
-            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on 127.0.0.1, not {name}")
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture(autouse=True)

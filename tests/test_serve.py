@@ -66,7 +66,7 @@ def test_serve_answers_and_its_worker_runs_jobs(cli):
             return job.stdout if job.stdout.startswith("failed") else None
 
         message = wait_for(failed_job, "the worker did not run the job", log)
-        assert "cs.CL: arXiv listings unreachable: unreachable after 1 tries" in message
+        assert "cs.CL: arXiv listings unreachable: unreachable after 1 try" in message
         assert listings in message
     finally:
         process.send_signal(signal.SIGTERM)

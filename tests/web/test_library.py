@@ -195,7 +195,7 @@ def test_unreachable_source_fails_the_job_and_says_which_and_why(curator_client,
     assert job.state == "failed"
     assert "Failed" in html
     assert (
-        f"cs.CL: arXiv listings unreachable: unreachable after 1 tries: ConnectError ({url}/rss/cs.CL)"
+        f"cs.CL: arXiv listings unreachable: unreachable after 1 try: Connection refused ({url}/rss/cs.CL)"
         in html
     )
     assert not Paper.objects.exists()
@@ -509,7 +509,7 @@ def test_add_from_an_unreachable_source_is_502(curator_client, settings):
     response = curator_client.post("/library/add/", {"target": "2311.11077"})
     assert response.status_code == 502
     html = response.content.decode()
-    assert "unreachable after 1 tries" in html and 'value="2311.11077"' in html
+    assert "unreachable after 1 try" in html and 'value="2311.11077"' in html
     assert not Paper.objects.exists()
 
 

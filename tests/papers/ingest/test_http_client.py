@@ -83,9 +83,18 @@ def test_unreachable_host(make_client):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/feed"
-    with pytest.raises(SourceUnavailable, match=r"unreachable after 2 tries") as info:
+    with pytest.raises(SourceUnavailable, match=r"unreachable after 2 tries: Connection refused") as info:
         make_client(min_interval=0, retries=1).get(url)
     assert url in str(info.value)
+
+
+def test_a_host_name_that_does_not_exist_is_said_at_once(make_client, fake_clock):
+    """A misspelt address fails without the retries meant for a server that is down."""
+    url = "https://arxiv.example/abs/2311.11077"  # beyond loopback: the tests' guard says it does not exist
+    with pytest.raises(SourceUnavailable, match=r"no such host: arxiv.example") as info:
+        make_client(min_interval=0, retries=3).get(url)
+    assert url in str(info.value)
+    assert fake_clock.sleeps == []
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 410])

@@ -8,6 +8,8 @@ every failure into a SourceError whose message says what happened and where.
 from __future__ import annotations
 
 import email.utils
+import re
+import socket
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -91,10 +93,12 @@ class HttpClient:
             except httpx.TooManyRedirects as exc:
                 raise SourceUnavailable("too many redirects (a redirect loop?)", url=shown) from exc
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if _no_such_host(exc):
+                    raise SourceUnavailable(f"no such host: {httpx.URL(url).host}", url=shown) from exc
                 if attempt >= self.retries:
                     reason = "timed out" if isinstance(exc, httpx.TimeoutException) else "unreachable"
                     raise SourceUnavailable(
-                        f"{reason} after {attempt + 1} tries: {type(exc).__name__}", url=shown
+                        f"{reason} after {_tries(attempt + 1)}: {_transport_detail(exc)}", url=shown
                     ) from exc
                 self.sleep(self.backoff * 2**attempt)
                 attempt += 1
@@ -103,7 +107,7 @@ class HttpClient:
             if status == 429 or status >= 500:
                 if attempt >= self.retries:
                     raise SourceUnavailable(
-                        f"HTTP {status} {response.reason_phrase} after {attempt + 1} tries", url=shown
+                        f"HTTP {status} {response.reason_phrase} after {_tries(attempt + 1)}", url=shown
                     )
                 wait = _retry_after(response)
                 self.sleep(wait if wait is not None else self.backoff * 2**attempt)
@@ -162,6 +166,26 @@ class HttpClient:
         return httpx.Response(
             response.status_code, headers=headers, content=b"".join(chunks), request=response.request
         )
+
+
+def _tries(count: int) -> str:
+    return "1 try" if count == 1 else f"{count} tries"
+
+
+def _no_such_host(exc: Exception) -> bool:
+    """Whether the name server said the host does not exist: a misspelt address, which asking
+    again will not mend (a name server that cannot be reached is a temporary failure, retried)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return cause.errno == socket.EAI_NONAME
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _transport_detail(exc: Exception) -> str:
+    """The operating system's words for a failed connection ("Connection refused"), else the kind."""
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc).strip()) or type(exc).__name__
 
 
 def _retry_after(response: httpx.Response) -> float | None:
