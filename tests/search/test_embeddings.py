@@ -262,3 +262,9 @@ def test_get_embedder_creates_one_instance_for_all_threads(onnx_embedder):
     assert all(instance is seen[0] for instance in seen)
     assert seen[0] is get_embedder()
     assert seen[0].model_id == "all-MiniLM-L6-v2"
+
+
+def test_loading_the_model_draws_nothing_on_the_terminal(capfd):
+    """Commands draw their own progress; transformers' "Loading weights" bar would come between."""
+    load_embedder(runtime="torch")
+    assert capfd.readouterr().err == ""

@@ -128,7 +128,10 @@ def load_sentence_transformer(
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # transformers draws a "Loading weights" bar on stderr for every load; our commands draw their own.
+    transformers_logging.disable_progress_bar()
     model_kwargs = {"attn_implementation": "eager"} if eager_attention else None
     try:
         model = SentenceTransformer(
