@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from paperhaul.enrich.models import TopicState
 from paperhaul.papers.models import Paper
@@ -36,13 +37,18 @@ def test_vector_names_lose_their_runtime_and_nothing_else_changes(tmp_path, sett
         "mine:torch:128-tokens",
         "someone/model",
     ]
-    vector = np.ones(4, dtype=np.float32) / 2
-    for paper, model in zip(papers, old_ids, strict=True):
-        store.save(model, [paper.pk], ["hash"], vector[None, :])
+    # Rows written directly: on PostgreSQL, store.save would also create the pgvector table, whose
+    # foreign key keeps the end of this test from emptying the tables.
+    vector = store.to_bytes(np.ones(4, dtype=np.float32) / 2)
+    now = timezone.now()
+    Embedding.objects.bulk_create(
+        Embedding(paper=paper, model=model, text_hash="hash", vector=vector, embedded_at=now)
+        for paper, model in zip(papers, old_ids, strict=True)
+    )
     TopicState.objects.create(
         paper=papers[0], basis="f00d|all-MiniLM-L6-v2:onnx-int8", decided_at=papers[0].created_at
     )
-    TopicState.objects.create(paper=papers[1], basis="f00d|words", decided_at=papers[0].created_at)
+    TopicState.objects.create(paper=papers[1], basis="f00d|words", decided_at=now)
     old_index = VectorIndex("all-MiniLM-L6-v2:onnx-int8")
     old_index.folder.mkdir(parents=True)
     old_index.path.write_bytes(b"usearch file")
