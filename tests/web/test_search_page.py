@@ -53,6 +53,18 @@ def test_a_takeaway_that_says_the_whole_abstract_is_not_repeated_as_the_snippet(
     assert '<p class="snippet">We study direct <mark>preference</mark>' in html
 
 
+def test_a_takeaway_made_of_the_abstracts_sentences_is_marked_and_not_repeated_in_the_snippet(client, papers):
+    paper = papers["arxiv:2401.00001"]
+    write_by_person(paper, "We study direct preference optimization for diffusion models.")
+    html = lexical(client, "diffusion preferences").content.decode()
+    assert html.count("We study direct") == 1
+    assert (
+        '<span class="visually-hidden">Takeaway: </span>We study direct <mark>preference</mark>'
+        " optimization for <mark>diffusion</mark> models.</p>" in html
+    )
+    assert '<p class="snippet">Our method improves results on three benchmarks.</p>' in html
+
+
 def test_a_query_without_searchable_words_shows_the_tips(client, papers):
     response = lexical(client, "* - !!")
     assert response.status_code == 200

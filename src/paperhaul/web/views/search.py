@@ -33,6 +33,7 @@ MODES = (("hybrid", "Words and meaning"), ("lexical", "Words only"), ("semantic"
 class Result:
     paper: Paper
     title: SafeString
+    takeaway: SafeString
     snippet: SafeString
 
 
@@ -89,19 +90,26 @@ def _results(hits: list[service.Hit], highlighter: Highlighter) -> list[Result]:
     papers = with_activity(Paper.objects.all()).in_bulk([hit.key for hit in hits], field_name="key")
     attach(list(papers.values()))
     return [
-        Result(paper, highlighter.whole(paper.title), _snippet(paper, highlighter))
+        Result(paper, highlighter.whole(paper.title), *_takeaway_and_snippet(paper, highlighter))
         for paper in (papers.get(hit.key) for hit in hits)
         if paper is not None
     ]
 
 
-def _snippet(paper: Paper, highlighter: Highlighter) -> SafeString:
-    """The abstract's best window, unless the takeaway shown above it already says all of it
-    (a one-sentence abstract: a model card, a blog post's description)."""
+def _takeaway_and_snippet(paper: Paper, highlighter: Highlighter) -> tuple[SafeString, SafeString]:
+    """The takeaway with the query's words marked, and the abstract's best window among what the
+    takeaway does not already say: an extractive takeaway is sentences of the abstract, and a
+    one-sentence abstract (a model card, a blog post's description) may be the takeaway whole."""
+    abstract = " ".join(paper.abstract.split())
     takeaway = paper.enrichment.takeaway
-    if takeaway and _plain(paper.abstract) in _plain(takeaway.text):
-        return mark_safe("")
-    return highlighter.snippet(paper.abstract)
+    if not takeaway:
+        return mark_safe(""), highlighter.snippet(abstract)
+    said = " ".join(takeaway.text.split())
+    if _plain(abstract) in _plain(said):
+        abstract = ""
+    elif said and said in abstract:
+        abstract = " ".join(abstract.replace(said, " ").split())
+    return highlighter.whole(said), highlighter.snippet(abstract) if abstract else mark_safe("")
 
 
 def _plain(text: str) -> str:
