@@ -28,6 +28,7 @@ from paperhaul.search.embeddings import (
     document_text,
     get_embedder,
     load_embedder,
+    query_vector,
 )
 
 ABSTRACT = (
@@ -268,3 +269,24 @@ def test_loading_the_model_draws_nothing_on_the_terminal(capfd):
     """Commands draw their own progress; transformers' "Loading weights" bar would come between."""
     load_embedder(runtime="torch")
     assert capfd.readouterr().err == ""
+
+
+def test_a_query_is_embedded_once_and_its_vector_shared_read_only(onnx_embedder):
+    """Sorting, filtering or paging a search, and polling a followed one, ask for the same text."""
+    asked: list[list[str]] = []
+
+    class Counting:
+        model_id, runtime, dimension = onnx_embedder.model_id, "counting", onnx_embedder.dimension
+
+        def encode(self, texts):
+            asked.append(list(texts))
+            return onnx_embedder.encode(texts)
+
+    counting = Counting()
+    first = query_vector(counting, "sparse mixture of experts")
+    assert query_vector(counting, "sparse mixture of experts") is first
+    assert asked == [["sparse mixture of experts"]]
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = 1.0
+    query_vector(counting, "dense experts")
+    assert asked[-1] == ["dense experts"]

@@ -20,6 +20,7 @@ Whoever stores vectors keeps the id beside them and re-embeds when it changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -306,6 +307,19 @@ def get_embedder(purpose: str = "query") -> Embedder:
         if key not in _cache:
             _cache[key] = load_embedder(*key, purpose=purpose)
         return _cache[key]
+
+
+# Query vectors kept per process: a reader who sorts, filters or turns the page of a search, a feed
+# reader polling a followed search and a digest's saved searches ask for the same text again.
+QUERY_VECTORS = 1024
+
+
+@functools.lru_cache(maxsize=QUERY_VECTORS)
+def query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """The vector of one query, computed once per embedder and text (read-only: it is shared)."""
+    vector = embedder.encode([text])[0]
+    vector.flags.writeable = False
+    return vector
 
 
 def embedder_loaded(purpose: str = "query") -> bool:

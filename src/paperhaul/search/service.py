@@ -15,7 +15,13 @@ from paperhaul.papers.ids import normalise_title, url_for_key
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
 from paperhaul.search.backend import constrain, get_backend
-from paperhaul.search.embeddings import EmbeddingError, document_text, embedder_loaded, get_embedder
+from paperhaul.search.embeddings import (
+    EmbeddingError,
+    document_text,
+    embedder_loaded,
+    get_embedder,
+    query_vector,
+)
 from paperhaul.search.filters import Filters, filter_sql
 from paperhaul.search.hit_rows import hit_rows
 from paperhaul.search.hybrid import fuse
@@ -197,7 +203,7 @@ def _semantic(parsed: ParsedQuery, filters: Filters, depth: int) -> list[Scored]
         # Before loading (or, in a fresh home, building) the model: seconds a web request must not wait.
         raise EmbeddingError(NO_VECTORS)
     embedder = get_embedder()
-    vector = embedder.encode([parsed.text])[0]
+    vector = query_vector(embedder, parsed.text)
     backend = get_backend()
     # Over-fetch when filters or the query's author constraints and exclusions apply afterwards
     # (the ANN search costs more the more it returns).
