@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from paperhaul.search.embeddings import RUNTIMES
+
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "daily-papers-sample.jsonl"
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--runtime", default="auto", help="ours: auto (what paperhaul embed uses) or a runtime"
+        "--runtime", default="auto", choices=RUNTIMES, help="ours: auto is what paperhaul embed uses"
     )
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="JSON lines with title, abstract")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (medians kept)")
