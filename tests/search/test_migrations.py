@@ -33,7 +33,7 @@ def test_vector_names_lose_their_runtime_and_nothing_else_changes(tmp_path, sett
     papers = [Paper.objects.create(key=f"arxiv:2401.0000{i}", title=f"Paper {i}") for i in range(4)]
     old_ids = [
         "all-MiniLM-L6-v2:onnx-int8",
-        "all-MiniLM-L6-v2:torch",
+        "other:torch",
         "mine:torch:128-tokens",
         "someone/model",
     ]
@@ -45,9 +45,7 @@ def test_vector_names_lose_their_runtime_and_nothing_else_changes(tmp_path, sett
         Embedding(paper=paper, model=model, text_hash="hash", vector=vector, embedded_at=now)
         for paper, model in zip(papers, old_ids, strict=True)
     )
-    TopicState.objects.create(
-        paper=papers[0], basis="f00d|all-MiniLM-L6-v2:onnx-int8", decided_at=papers[0].created_at
-    )
+    TopicState.objects.create(paper=papers[0], basis="f00d|all-MiniLM-L6-v2:onnx-int8", decided_at=now)
     TopicState.objects.create(paper=papers[1], basis="f00d|words", decided_at=now)
     old_index = VectorIndex("all-MiniLM-L6-v2:onnx-int8")
     old_index.folder.mkdir(parents=True)
@@ -58,7 +56,7 @@ def test_vector_names_lose_their_runtime_and_nothing_else_changes(tmp_path, sett
 
     assert list(Embedding.objects.order_by("paper_id").values_list("model", flat=True)) == [
         "all-MiniLM-L6-v2",
-        "all-MiniLM-L6-v2",
+        "other",
         "mine:128-tokens",
         "someone/model",
     ]
@@ -75,3 +73,28 @@ def test_vector_names_lose_their_runtime_and_nothing_else_changes(tmp_path, sett
         "size": 12,
     }
     assert not old_index.path.exists() and not old_index.meta_path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vectors_of_two_runtimes_under_one_name_drop_both_index_files(tmp_path, settings):
+    """Neither runtime's file holds the other's vectors: the next build makes one of every row."""
+    settings.HOME = tmp_path
+    migrate(BEFORE)
+    papers = [Paper.objects.create(key=f"arxiv:2402.0000{i}", title=f"Paper {i}") for i in range(2)]
+    olds = ["all-MiniLM-L6-v2:onnx-int8", "all-MiniLM-L6-v2:torch"]
+    vector = store.to_bytes(np.ones(4, dtype=np.float32) / 2)
+    Embedding.objects.bulk_create(
+        Embedding(paper=paper, model=model, text_hash="hash", vector=vector, embedded_at=timezone.now())
+        for paper, model in zip(papers, olds, strict=True)
+    )
+    indexes = [VectorIndex(model) for model in olds]
+    indexes[0].folder.mkdir(parents=True)
+    for index in indexes:
+        index.path.write_bytes(b"usearch file")
+        index.meta_path.write_text(json.dumps({"model": index.model_id, "max_row": 1, "size": 12}))
+
+    migrate(AFTER)
+
+    assert set(Embedding.objects.values_list("model", flat=True)) == {"all-MiniLM-L6-v2"}
+    assert not VectorIndex("all-MiniLM-L6-v2").path.exists()
+    assert not any(index.path.exists() or index.meta_path.exists() for index in indexes)

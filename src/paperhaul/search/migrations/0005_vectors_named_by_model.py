@@ -28,15 +28,24 @@ def rename(apps, schema_editor):
 
     Embedding = apps.get_model("search", "Embedding")
     TopicState = apps.get_model("enrich", "TopicState")
+    renamed: dict[str, list[str]] = {}
     for old in Embedding.objects.values_list("model", flat=True).distinct():
         new = without_runtime(old)
-        if new == old:
-            continue
-        Embedding.objects.filter(model=old).update(model=new)
-        TopicState.objects.filter(basis__endswith=f"|{old}").update(
-            basis=Replace(F("basis"), Value(f"|{old}"), Value(f"|{new}"))
-        )
-        _rename_index_file(VectorIndex(old), VectorIndex(new))
+        if new != old:
+            renamed.setdefault(new, []).append(old)
+    for new, olds in renamed.items():
+        for old in olds:
+            Embedding.objects.filter(model=old).update(model=new)
+            TopicState.objects.filter(basis__endswith=f"|{old}").update(
+                basis=Replace(F("basis"), Value(f"|{old}"), Value(f"|{new}"))
+            )
+        if len(olds) == 1:
+            _rename_index_file(VectorIndex(olds[0]), VectorIndex(new))
+        else:
+            # Vectors of two runtimes (a library caught between them) now share one name: neither
+            # file holds them all, so both go, and the next build makes one of every row.
+            for old in olds:
+                VectorIndex(old).forget()
 
 
 def _rename_index_file(old, new) -> None:
