@@ -109,7 +109,7 @@ def _takeaway_and_snippet(paper: Paper, highlighter: Highlighter) -> tuple[SafeS
         abstract = ""
     elif said and said in abstract:
         abstract = " ".join(abstract.replace(said, " ").split())
-    return highlighter.whole(said), highlighter.snippet(abstract) if abstract else mark_safe("")
+    return highlighter.whole(said), highlighter.snippet(abstract)
 
 
 def _plain(text: str) -> str:
