@@ -55,3 +55,16 @@ def test_the_documented_trending_formula_is_the_code_s():
     )
     assert formula in text
     assert f"the last {trending.WINDOW.days} days" in text
+
+
+def test_the_readme_tour_shows_what_its_imports_print(cli, shared):
+    """The tour's imports of ../shared, run in its order on a fresh library, print what it shows."""
+    tour = (ROOT / "README.md").read_text()
+    steps = re.findall(r"^\$ paperhaul (import \S+ \.\./shared/\S+).*\n((?:[^$\n].*\n)*)", tour, re.MULTILINE)
+    assert len(steps) >= 3, "the README's tour no longer imports the shared data"
+    for command, shown in steps:
+        fmt, path = command.split()[1:]
+        done = cli("import", fmt, str(shared / path.removeprefix("../shared/")))
+        assert done.code == 0, done.stderr
+        printed = (done.stdout + done.stderr).splitlines()
+        assert printed == shown.splitlines(), f"paperhaul {command}"
