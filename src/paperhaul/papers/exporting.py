@@ -1,16 +1,20 @@
 """Exporting the library: paper records JSON lines and the links dataset (DESIGN.md formats).
 
 Files are written beside their destination and renamed into place when complete, so an
-interrupted export never leaves half a file where a good one was.
+interrupted export never leaves half a file where a good one was; a name ending in .gz is
+written gzip-compressed.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from paperhaul.errors import InputError
 from paperhaul.papers import ids
@@ -42,6 +46,9 @@ def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
         abs_url=paper.abs_url,
         pdf_url=paper.pdf_url,
         code_url=paper.code_url,
+        # Imported again, here or into another library, the record ranks as its sources did: a
+        # paper known only by a link stays one that `refresh --incomplete` completes.
+        trust=paper.trust,
     )
 
 
@@ -113,7 +120,15 @@ def export(fmt: str, path: str) -> int:
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
+def _text_writer(raw: IO[bytes], compress: bool) -> IO[str]:
+    """UTF-8 text onto ``raw``, gzip-compressed for a name ending in .gz (as imports read it)."""
+    if compress:
+        return gzip.open(raw, "wt", compresslevel=6, encoding="utf-8")
+    return io.TextIOWrapper(raw, encoding="utf-8")
+
+
 def write_output(path: str, chunks: Iterable[str]) -> None:
+    """Write ``chunks`` to ``path`` ("-" for stdout; gzip when it ends in .gz), all or nothing."""
     if path == "-":
         for chunk in chunks:
             sys.stdout.write(chunk)
@@ -123,7 +138,7 @@ def write_output(path: str, chunks: Iterable[str]) -> None:
         raise InputError(f"no such folder: {target.parent}")
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "wb") as raw, _text_writer(raw, target.suffix == ".gz") as out:
             for chunk in chunks:
                 out.write(chunk)
         os.replace(temp, target)

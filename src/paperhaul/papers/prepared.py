@@ -133,6 +133,7 @@ def to_record(prepared: Prepared) -> PaperRecord:
         aliases=prepared.aliases,
         extra=orjson.loads(value("data")),
         fetched_at=dt.datetime.fromisoformat(value("fetched_at")).replace(tzinfo=dt.UTC),
+        trust=value("trust"),
     )
 
 

@@ -36,7 +36,8 @@ class PaperRecord:
     source (an arXiv id, the URL of a links entry...), so that the same record fetched again is
     recognised; ``payload_hash`` is the hash of what the source sent for it; ``aliases`` are
     other keys or URLs that resolve to the same item; ``extra`` keeps what the source says beyond
-    the paper (upvotes, announce type, the blog that linked it...).
+    the paper (upvotes, announce type, the blog that linked it...). ``trust`` ranks a record
+    that carries another source's data (an exported library): None ranks it by its own source.
     """
 
     source: str
@@ -61,6 +62,7 @@ class PaperRecord:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
     payload_hash: str = ""
     fetched_at: dt.datetime | None = None
+    trust: int | None = None
 
     def __post_init__(self) -> None:
         if not self.source_id:
@@ -111,6 +113,8 @@ class PaperRecord:
             data["categories"] = list(self.categories)
         if self.extra:
             data["extra"] = self.extra
+        if self.trust is not None:
+            data["trust"] = self.trust
         return data
 
 
@@ -157,7 +161,12 @@ SOURCE_TRUST = {
 }
 
 
+MAX_TRUST = max(SOURCE_TRUST.values())
+
+
 def trust_of(record: PaperRecord) -> int:
+    if record.trust is not None:
+        return record.trust
     return SOURCE_TRUST.get(record.source, 1)
 
 

@@ -287,7 +287,9 @@ class Library:
                 payload_hash=record.payload_hash,
                 data=record.extra,
             )
-            return True
+            # Another source naming the paper changes it only when it says more than the paper
+            # (upvotes, the blog that linked it): an export imported again changes nothing.
+            return bool(record.extra)
         changed = existing.data != record.extra or existing.paper_id != paper.pk
         existing.paper = paper
         existing.payload_hash = record.payload_hash

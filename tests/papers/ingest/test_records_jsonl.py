@@ -120,6 +120,10 @@ def test_blank_lines_are_skipped_but_counted_and_bytes_are_accepted():
         ),
         ('{"title": "T", "extra": [1]}', "extra is a list, not an object"),
         ('{"title": "T", "doi": 10}', "doi is a number, not a string"),
+        ('{"title": "T", "trust": "high"}', 'trust must be a whole number from 0 to 3, not "high"'),
+        ('{"title": "T", "trust": 4}', "trust must be a whole number from 0 to 3, not 4"),
+        ('{"title": "T", "trust": true}', "trust must be a whole number from 0 to 3, not true"),
+        ('{"title": "T", "trust": 1.0}', "trust must be a whole number from 0 to 3, not 1.0"),
     ],
 )
 def test_bad_line_yields_a_record_error_with_its_number(line, reason):
@@ -161,7 +165,7 @@ def records_to_write() -> list[PaperRecord]:
             code_url="https://github.com/microsoft/orca",
             extra={"upvotes": 12, "nested": {"a": [1, 2]}},
         ),
-        PaperRecord(source="jsonl", key="doi:10.1101/2023.10.01.560123", title="Proteins"),
+        PaperRecord(source="jsonl", key="doi:10.1101/2023.10.01.560123", title="Proteins", trust=1),
         PaperRecord(
             source="jsonl",
             key="url:https://example.com/post",
@@ -182,6 +186,7 @@ def test_write_jsonl_writes_one_compact_document_per_line():
         "id": "doi:10.1101/2023.10.01.560123",
         "url": "https://doi.org/10.1101/2023.10.01.560123",
         "title": "Proteins",
+        "trust": 1,
     }
 
 

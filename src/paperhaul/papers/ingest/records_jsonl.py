@@ -17,7 +17,7 @@ import orjson
 
 from paperhaul.errors import RecordError
 from paperhaul.papers import ids
-from paperhaul.papers.records import PaperRecord, ParsedRecord, Version, clean_text, payload_hash
+from paperhaul.papers.records import MAX_TRUST, PaperRecord, ParsedRecord, Version, clean_text, payload_hash
 
 SOURCE = "jsonl"
 _TEXT_FIELDS = ("doi", "journal_ref", "comments", "license", "pdf_url", "code_url")
@@ -87,6 +87,7 @@ def _record(line: str | bytes) -> PaperRecord:
         abs_url="" if url == ids.url_for_key(key) else url,
         extra=extra,
         payload_hash=payload_hash(data),
+        trust=_trust(data),
         **{name: _text(data, name).strip() for name in _TEXT_FIELDS},
     )
 
@@ -123,6 +124,17 @@ def _text(data: dict[str, Any], name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise _BadLine(f"{name} is {_type(value)}, not a string")
+    return value
+
+
+def _trust(data: dict[str, Any]) -> int | None:
+    """The rank an exported record keeps (``trust``), or None: ranked as a records file."""
+    value = data.get("trust")
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= MAX_TRUST:
+        shown = orjson.dumps(value).decode()[:40]
+        raise _BadLine(f"trust must be a whole number from 0 to {MAX_TRUST}, not {shown}")
     return value
 
 
