@@ -126,6 +126,26 @@ def test_show_unknown_paper(cli):
     assert result.code == 1 and "not in the library" in result.stderr
 
 
+def test_show_a_paper_known_only_by_a_link_says_how_to_complete_it(cli, tmp_path):
+    links = tmp_path / "links.json"
+    entry = {
+        "blog": "https://blog.example.com/1",
+        "src": "https://arxiv.org/pdf/2311.11045v2",
+        "title": "Orca 2",
+    }
+    links.write_text(json.dumps([entry]))
+    cli("import", "links", str(links))
+
+    shown = cli("show", "arxiv:2311.11045")
+
+    assert shown.stdout.splitlines() == [
+        "Orca 2",
+        "arxiv:2311.11045  https://arxiv.org/abs/2311.11045",
+        "",
+        "known only by a link: `paperhaul refresh arxiv:2311.11045` fetches its authors, dates and abstract",
+    ]
+
+
 def test_daily_papers_sample_imports_as_records(cli, shared):
     sample = shared / "data" / "daily-papers-sample.jsonl"
     first = cli("import", "jsonl", str(sample))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from paperhaul.errors import InputError
 from paperhaul.papers.lookup import find_paper, paper_detail
 from paperhaul.papers.management.base import LibraryCommand
+from paperhaul.papers.refresh import is_incomplete
 
 
 class Command(LibraryCommand):
@@ -20,8 +21,10 @@ class Command(LibraryCommand):
         if json:
             self.print_json(detail)
             return
-        self.stdout.write(f"{detail['title']}\n{detail['key']}  {detail['url']}")
-        self.stdout.write(", ".join(detail["authors"]))
+        self.stdout.write(detail["title"])
+        self.stdout.write("  ".join(filter(None, (detail["key"], detail["url"]))))
+        if detail["authors"]:
+            self.stdout.write(", ".join(detail["authors"]))
         dates = [f"published {detail['published']}"] if detail["published"] else []
         if detail["updated"] and detail["updated"] != detail["published"]:
             dates.append(f"updated {detail['updated']}")
@@ -36,5 +39,10 @@ class Command(LibraryCommand):
                 self.stdout.write(f"{label}: {detail[label]}")
         if detail["abstract"]:
             self.stdout.write("\n" + detail["abstract"])
+        if is_incomplete(paper):
+            self.stdout.write(
+                f"\nknown only by a link: `paperhaul refresh {detail['key']}` fetches its authors, dates"
+                " and abstract"
+            )
         for duplicate in detail["possible_duplicates"]:
             self.stdout.write(f"\npossible duplicate: {duplicate['key']} ({duplicate['reason']})")
