@@ -62,7 +62,11 @@ def test_snapshot_import_keeps_ids_as_strings_and_is_idempotent(cli, snapshot):
 
 
 def test_list_filters_and_json(cli, snapshot, tmp_path):
+    empty = cli("list")
+    assert (empty.code, empty.stdout, empty.stderr) == (0, "", "the library is empty\n")
     cli("import", "snapshot", str(snapshot))
+    none = cli("list", "--category", "q-bio.NC")
+    assert (none.code, none.stdout, none.stderr) == (0, "", "no papers match\n")
     listed = cli("list", "--category", "cs.CL", "--json").json()
     assert {p["key"] for p in listed} == {"arxiv:0704.0001", "arxiv:hep-th/9901001", "arxiv:math/0309136"}
     assert cli("list", "--category", "q-bio.NC", "--json").json() == []

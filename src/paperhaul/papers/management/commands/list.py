@@ -39,5 +39,9 @@ class Command(LibraryCommand):
         if json:
             self.print_json(page)
             return
+        if not page:
+            # On stderr: a script reading the list still gets an empty one.
+            filtered = category or since or until or source or offset
+            self.stderr.write("no papers match" if filtered else "the library is empty")
         for paper in page:
             self.stdout.write(f"{paper['published'] or '          '}  {paper['key']}  {paper['title']}")
