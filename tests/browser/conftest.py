@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,7 +175,13 @@ Scale is the architecture, again.
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[Site]:
-    home = tmp_path_factory.mktemp("browser-site")
+    with running_site(tmp_path_factory.mktemp("browser-site")) as started:
+        yield started
+
+
+@contextmanager
+def running_site(home: Path) -> Iterator[Site]:
+    """The small library below, imported and enriched through the CLI, served by `paperhaul serve`."""
     cli = Cli(home / "home")
     library = home / "papers.jsonl"
     library.write_text("\n".join(json.dumps(p) for p in _papers(dt.date.today())) + "\n")

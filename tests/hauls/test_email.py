@@ -34,9 +34,13 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return plain.get_content(), rich.get_content()
 
 
+# A paper block's title: a heading one level below its section (hauls/html.py).
+PAPER_TITLES = "//blockquote/a/*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+
+
 def shown_titles(tree: lxml.html.HtmlElement) -> list[str]:
     """The paper titles the HTML shows, with its no-break spaces read as spaces."""
-    return [" ".join(heading.text_content().split()) for heading in tree.xpath("//blockquote//h4")]
+    return [" ".join(heading.text_content().split()) for heading in tree.xpath(PAPER_TITLES)]
 
 
 def assert_safe_and_styled(page: str) -> lxml.html.HtmlElement:
@@ -46,7 +50,7 @@ def assert_safe_and_styled(page: str) -> lxml.html.HtmlElement:
     assert not [a for el in tree.iter() if isinstance(el.tag, str) for a in el.attrib if a.startswith("on")]
     assert not [h for h in tree.xpath("//@href | //@src") if "javascript" in h.lower()]
     assert "max-width: 640px" in tree.xpath("//table[contains(@class, 'container')]/@style")[0]
-    for heading in tree.xpath("//h1 | //h4"):
+    for heading in tree.xpath(f"//h1 | {PAPER_TITLES}"):
         assert "font-size" in heading.get("style", "")
     for src in tree.xpath("//img/@src"):
         assert src.startswith(("https://", "http://")), src

@@ -29,7 +29,7 @@ def test_hostile_commentary_is_inert_and_the_rest_is_kept():
     assert tree.xpath("//h1")[0].text == "ML Arxiv Haul ~7"
     assert tree.xpath("//h2")[0].text == "New Paper Content"
     assert tree.xpath("//blockquote/a/@href") == ["https://arxiv.org/abs/2401.00001"]
-    assert tree.xpath("//blockquote//h4")[0].text == "A & B"
+    assert tree.xpath("//blockquote//h3")[0].text == "A & B"
     assert "https://github.com/example/repo" in tree.xpath("//a/@href")
 
 
@@ -60,3 +60,25 @@ def test_render_html_from_the_command_line(cli, tmp_path: Path):
     assert done.code == 0, done.stderr
     assert done.stdout.startswith("<!doctype html>")
     assert "A Paper" in done.stdout and "<script" not in done.stdout
+
+
+def test_a_papers_title_is_a_heading_one_level_below_its_section():
+    """The posts write every paper's title as <h4>; on the page the headings nest, so that a screen
+    reader's list of headings has no gaps (under a topic heading, an <h3>, titles are <h4>s:
+    test_topic_layout.py)."""
+    text = post(
+        "An intro.\n\n"
+        + block("https://arxiv.org/abs/2401.00001", "Before any section")
+        + "\n## Papers\n\n"
+        + block("https://arxiv.org/abs/2401.00002", "Under Papers")
+    )
+    tree = lxml.html.fragment_fromstring(article_html(parse_haul(text, "crafted.md")))
+    headings = [
+        (h.tag, h.text_content()) for h in tree.xpath(".//*[self::h1 or self::h2 or self::h3 or self::h4]")
+    ]
+    assert headings == [
+        ("h1", "ML Arxiv Haul ~7"),
+        ("h2", "Before any section"),
+        ("h2", "Papers"),
+        ("h3", "Under Papers"),
+    ]

@@ -57,7 +57,8 @@ GROUPED = [
     ("h4", "A Handy Tool"),
     ("h2", "Closing words"),
 ]
-AS_POSTED = [(tag, text) for tag, text in GROUPED if tag != "h3"]
+# Without the topic headings, each paper's title is one level below its section ("## Papers").
+AS_POSTED = [("h3" if tag == "h4" else tag, text) for tag, text in GROUPED if tag != "h3"]
 AS_POSTED[3], AS_POSTED[4] = AS_POSTED[4], AS_POSTED[3]  # EfficientViT comes second in the post
 
 

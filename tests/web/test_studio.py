@@ -200,7 +200,7 @@ def test_new_add_reorder_edit_preview_publish(curator_client, arxiv):
     preview = curator_client.get("/studio/1/preview/")
     assert preview.status_code == 200
     html = text_of(preview)
-    assert '<article class="haul">' in html and "<h4>Sparse Attention</h4>" in html and "Read it." in html
+    assert '<article class="haul">' in html and "<h3>Sparse Attention</h3>" in html and "Read it." in html
     assert_harmless(html)
     assert_harmless(text_of(curator_client.get("/studio/1/")))
 

@@ -59,25 +59,38 @@ def article_html(doc: ParsedHaul) -> str:
     if front.snippet:
         parts.append(f'<p class="haul-snippet">{escape(front.snippet)}</p>')
     parts.append("</header>")
+    # A paper's title is a heading one level below the section it is in (the posts write <h4>
+    # whatever the section): a screen reader's list of headings then nests them.
+    item_level = 2
     for block in doc.blocks:
-        parts.append(_section(block) if isinstance(block, ParsedSection) else _item(block))
+        if isinstance(block, ParsedSection):
+            parts.append(_section(block))
+            if block.heading:
+                item_level = min(_section_level(block) + 1, 6)
+        else:
+            parts.append(_item(block, item_level))
     parts.append("</article>")
     return "\n".join(parts) + "\n"
 
 
+def _section_level(section: ParsedSection) -> int:
+    return max(section.level, 2)  # the page's title is the only h1
+
+
 def _section(section: ParsedSection) -> str:
-    level = max(section.level, 2)
+    level = _section_level(section)
     heading = f"<h{level}>{escape(section.heading)}</h{level}>\n" if section.heading else ""
     return f'<section class="haul-section">\n{heading}{markdown_html(section.body)}</section>'
 
 
-def _item(item: ParsedItem) -> str:
-    """The paper block as the posts write it (title and abstract start link to the paper), cleaned.
+def _item(item: ParsedItem, level: int) -> str:
+    """The paper block as the posts write it (title and abstract start link to the paper), cleaned,
+    its title a heading of ``level``.
 
     The link is kept as the post wrote it, which may already be HTML-escaped (``&amp;``).
     """
     block = clean(
-        f'<blockquote><a href="{escape(unescape(item.url))}"><h4>{item.title}</h4>'
+        f'<blockquote><a href="{escape(unescape(item.url))}"><h{level}>{item.title}</h{level}>'
         + (f"<p>{item.abstract}</p>" if item.abstract else "")
         + "</a></blockquote>"
     )

@@ -1,0 +1,106 @@
+"""Every page passes axe-core's automated accessibility rules (WCAG 2.x A and AA, and best practices),
+in the light and the dark theme, for readers and for the curator.
+
+axe-core (bundled by axe-playwright-python) runs inside the real page in chromium, so it judges the
+page as rendered: colour contrast of the actual theme, names of controls, landmarks, heading order.
+Automated rules find part of what matters (keyboard use is tested in test_journey.py), but what they
+find is never acceptable, so any violation fails with the rule, the element and axe's advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import DESKTOP, PHONE, Site, running_site
+from tests.cli import Cli
+
+CURATOR, PASSWORD = "curator", "a long and unusual passphrase 42"
+MISSING = "/no/such/page/"
+
+READER_PAGES = [
+    "/",
+    "/trending/",
+    "/new/",
+    "/c/cs.CV/",
+    "/topics/",
+    "/topics/computer-vision/",
+    "/authors/Bram%20Wallace",
+    "/search/?q=diffusion+preference",
+    "/search/?q=zzzzqqq",
+    "/papers/2511.20001",
+    "/hauls/",
+    "/hauls/ml-arxiv-haul-25/",
+    "/hauls/ml-arxiv-haul-25/?layout=topics",
+    "/hauls/stats/",
+    "/tags/llm/",
+    "/subscribe/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    MISSING,
+]
+CURATOR_PAGES = [
+    "/library/",
+    "/studio/",
+    "/studio/25/",
+    "/studio/25/preview/",
+    "/submit/",
+    "/for-you/",
+    f"/u/{CURATOR}/",
+    "/accounts/tokens/",
+    "/papers/2511.20001",
+]
+
+
+@pytest.fixture(scope="module")
+def curated_site(tmp_path_factory) -> Iterator[Site]:
+    """A site of its own, whose first account is a curator (the shared site's first sign-up is a
+    reader's, which other tests rely on)."""
+    with running_site(tmp_path_factory.mktemp("accessibility-site")) as started:
+        made = Cli(started.cli.home, DJANGO_SUPERUSER_PASSWORD=PASSWORD)(
+            "createsuperuser", "--noinput", "--username", CURATOR, "--email", "curator@example.org"
+        )
+        assert made.code == 0, made.stderr
+        yield started
+
+
+def violations(page, path: str) -> list[str]:
+    """What axe finds on the page at ``path``, one line a node (the page must be the one meant)."""
+    status = page.goto(path).status
+    assert status == (404 if path == MISSING else 200), f"{path}: {status}"
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{path}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['failureSummary'].split())}"
+        for v in found
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_reader_and_curator_pages_have_no_violations(browser, curated_site, scheme):
+    context = browser.new_context(viewport=DESKTOP, base_url=curated_site.url, color_scheme=scheme)
+    page = context.new_page()
+    found = [line for path in READER_PAGES for line in violations(page, path)]
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(CURATOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    found += [line for path in CURATOR_PAGES for line in violations(page, path)]
+    context.close()
+    assert not found, "\n".join(found)
+
+
+def test_phone_layout_has_no_violations(browser, curated_site):
+    context = browser.new_context(viewport=PHONE, base_url=curated_site.url, color_scheme="dark")
+    page = context.new_page()
+    found = [
+        line
+        for path in ("/", "/papers/2511.20001", "/search/?q=diffusion")
+        for line in violations(page, path)
+    ]
+    context.close()
+    assert not found, "\n".join(found)
