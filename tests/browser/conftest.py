@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.cli import Cli
 from tests.local_servers import free_port
@@ -249,3 +250,16 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def axe_violations(page, path: str, status: int = 200) -> list[str]:
+    """What axe-core finds on the page at ``path`` (test_accessibility.py), one line a node; the
+    page must answer ``status``, so that an audit never passes on an error page by mistake."""
+    answered = page.goto(path).status
+    assert answered == status, f"{path}: {answered}"
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{path}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['failureSummary'].split())}"
+        for v in found
+        for node in v["nodes"]
+    ]

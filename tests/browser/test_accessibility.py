@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PHONE, Site, running_site
+from tests.browser.conftest import DESKTOP, PHONE, Site, axe_violations, running_site
 from tests.cli import Cli
 
 CURATOR, PASSWORD = "curator", "a long and unusual passphrase 42"
@@ -68,15 +67,7 @@ def curated_site(tmp_path_factory) -> Iterator[Site]:
 
 
 def violations(page, path: str) -> list[str]:
-    """What axe finds on the page at ``path``, one line a node (the page must be the one meant)."""
-    status = page.goto(path).status
-    assert status == (404 if path == MISSING else 200), f"{path}: {status}"
-    found = Axe().run(page).response["violations"]
-    return [
-        f"{path}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['failureSummary'].split())}"
-        for v in found
-        for node in v["nodes"]
-    ]
+    return axe_violations(page, path, status=404 if path == MISSING else 200)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

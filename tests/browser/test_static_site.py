@@ -16,7 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, screenshot
+from tests.browser.conftest import DESKTOP, axe_violations, screenshot
 from tests.cli import Cli
 from tests.hauls.conftest import block, post
 
@@ -156,3 +156,13 @@ def test_without_javascript_the_search_page_lists_every_covered_link(browser, st
     )
     assert set(hrefs) == {f"/blog/papers/{i}/" for i in PAPERS}
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_static_pages_have_no_accessibility_violations(browser, static_site, scheme):
+    context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+    page = context.new_page()
+    paths = ["", "hauls/", "hauls/haul-2/", "papers/2511.20002/", "search/?q=sparse", "tags/arxiv/"]
+    found = [line for path in paths for line in axe_violations(page, static_site + path)]
+    context.close()
+    assert not found, "\n".join(found)
