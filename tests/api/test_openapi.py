@@ -60,8 +60,16 @@ def test_writes_need_a_bearer_token_or_the_session_and_reads_do_not(schema):
 
 def test_errors_are_documented_with_their_shape(schema):
     vote = schema["paths"]["/api/papers/{ref}/vote"]["put"]["responses"]
-    assert {"200", "401", "404", "429"} <= set(vote)
+    assert {"200", "401", "404", "413", "422", "429"} <= set(vote)
     assert "502" in schema["paths"]["/api/daily/submissions"]["post"]["responses"]
+    assert {"200", "400", "422"} <= set(schema["paths"]["/api/search"]["get"]["responses"])
+    assert {"200", "404", "422"} <= set(schema["paths"]["/api/daily"]["get"]["responses"])
+    assert {"200", "400", "404", "422"} <= set(schema["paths"]["/api/related"]["get"]["responses"])
+    shapes = schema["components"]["schemas"]
+    assert shapes["DetailOut"]["properties"]["detail"]["type"] == "string"
+    assert shapes["InvalidOut"]["properties"]["detail"]["type"] == "array"
+    invalid = schema["paths"]["/api/search"]["get"]["responses"]["422"]
+    assert invalid["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/InvalidOut"}
 
 
 def test_docs_work_without_reaching_other_sites(client):

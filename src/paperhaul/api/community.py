@@ -23,7 +23,8 @@ from paperhaul.errors import InputError
 
 router = Router(tags=["community"])
 
-WRITE_ERRORS = errors(400, 401, 403, 404, 429)
+WRITE_ERRORS = errors(400, 401, 403, 404, 413, 422, 429)
+SUBMIT_ERRORS = errors(400, 401, 403, 413, 422, 429, 502)
 
 
 class VoteOut(Schema):
@@ -71,7 +72,7 @@ def _save(request: HttpRequest, ref: str, saved: bool) -> dict[str, Any]:
     return {"saved": set_saved(request.auth, resolve(ref), saved)}
 
 
-@router.get("/papers/{path:ref}/comments", response={200: list[CommentOut], **errors(404)})
+@router.get("/papers/{path:ref}/comments", response={200: list[CommentOut], **errors(400, 404)})
 def thread(request: HttpRequest, ref: str):
     """The paper's comments as a tree, oldest first; deleted or hidden ones are placeholders."""
     user = viewer(request)
@@ -141,9 +142,7 @@ def show_comment(request: HttpRequest, comment_id: int):
     return comment_out(comments.set_hidden(request.auth, _comment(comment_id), False))
 
 
-@router.post(
-    "/daily/submissions", auth=WRITE, response={201: SubmissionOut, **errors(400, 401, 403, 429, 502)}
-)
+@router.post("/daily/submissions", auth=WRITE, response={201: SubmissionOut, **SUBMIT_ERRORS})
 def submit(request: HttpRequest, data: SubmissionIn):
     """Put a recent paper on today's list by its arXiv id or any URL (fetched when not in the library)."""
     limits.enforce(request, "submit")

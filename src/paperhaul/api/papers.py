@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from paperhaul.api.auth import viewer
-from paperhaul.api.schemas import DetailOut, PaperDetailOut, PaperOut, ScoredPaperOut, paper_full, paper_item
+from paperhaul.api.schemas import PaperDetailOut, PaperOut, ScoredPaperOut, errors, paper_full, paper_item
 from paperhaul.community import daily
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.community.trending import trending_page
@@ -65,7 +65,7 @@ def _listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = N
     }
 
 
-@router.get("/daily", response=DailyOut)
+@router.get("/daily", response={200: DailyOut, **errors(400, 404, 422)})
 def day_list(request: HttpRequest, paging: Query[PageParams], date: dt.date | None = None):
     """The papers of a day (default: the latest day that has papers), most upvoted first."""
     day = date or daily.latest_day() or daily.today()
@@ -74,7 +74,7 @@ def day_list(request: HttpRequest, paging: Query[PageParams], date: dt.date | No
     return {**_listing(request, page), "day": day, "previous_day": previous_day, "next_day": next_day}
 
 
-@router.get("/trending", response=TrendingOut)
+@router.get("/trending", response={200: TrendingOut, **errors(400, 404, 422)})
 def trending(request: HttpRequest, paging: Query[PageParams]):
     """Papers ranked by recent upvotes and comments, each counted less as it ages (docs/web.md)."""
     page = trending_page(paging.page, paging.limit)
@@ -82,14 +82,14 @@ def trending(request: HttpRequest, paging: Query[PageParams]):
     return _listing(request, page, scores)
 
 
-@router.get("/new", response=ListOut)
+@router.get("/new", response={200: ListOut, **errors(400, 404, 422)})
 def newest(request: HttpRequest, paging: Query[PageParams], category: str | None = None):
     """The newest papers of the library by first-version date, optionally of one category."""
     papers = Paper.objects.filter(categories__name=category) if category else Paper.objects.all()
     return _listing(request, window(daily.newest(papers), paging.page, paging.limit))
 
 
-@router.get("/papers/{path:ref}", response={200: PaperDetailOut, 404: DetailOut})
+@router.get("/papers/{path:ref}", response={200: PaperDetailOut, **errors(400, 404)})
 def paper(request: HttpRequest, ref: str):
     """One paper by key, arXiv id or any URL form of it, with its counters and the caller's vote."""
     return paper_full(daily.counted(resolve(ref)), viewer(request))

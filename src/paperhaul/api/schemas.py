@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from ninja import Schema
+from ninja import Field, Schema
 
 from paperhaul.community.comments import ThreadNode
 from paperhaul.community.models import Comment
@@ -72,6 +72,12 @@ class DetailOut(Schema):
     detail: str
 
 
+class InvalidOut(Schema):
+    """ninja's answer to a parameter or field of the wrong type or out of range (422)."""
+
+    detail: list[dict[str, Any]] = Field(description="the fields at fault: where (`loc`), what (`msg`)")
+
+
 def paper_item(paper: Paper, voted: bool) -> dict[str, Any]:
     """A paper of a list; ``paper`` carries ``upvote_count``/``comment_count`` (daily.with_activity)."""
     return {
@@ -132,6 +138,6 @@ def thread_out(nodes: list[ThreadNode], show_hidden: bool) -> list[dict]:
     ]
 
 
-def errors(*codes: int) -> dict[int, type[DetailOut]]:
-    """The error answers an endpoint documents; each is ``{"detail": "one line"}``."""
-    return {code: DetailOut for code in codes}
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    """The error answers an endpoint documents: ``{"detail": "one line"}``, except 422 (InvalidOut)."""
+    return {code: InvalidOut if code == 422 else DetailOut for code in codes}

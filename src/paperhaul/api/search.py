@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from paperhaul.errors import InputError
+from paperhaul.api.schemas import errors
 from paperhaul.papers.lookup import find_paper
 from paperhaul.search import service, typeahead
 from paperhaul.search.params import search_request
@@ -32,13 +32,13 @@ class SearchParams(Schema):
     """The parameters as documented; search_request() reads them (the web page reads the same)."""
 
     q: str = ""
-    mode: str = Field("hybrid", description="hybrid, lexical or semantic")
-    limit: int = 20
-    offset: int = 0
-    sort: str = Field("relevance", description="relevance, newest or upvoted")
+    mode: str = Field("hybrid", json_schema_extra={"enum": list(service.MODES)})
+    limit: int = Field(20, ge=1, le=service.MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=service.MAX_OFFSET)
+    sort: str = Field("relevance", json_schema_extra={"enum": list(service.SORTS)})
     category: list[str] = Field([], description="any of these arXiv categories")
-    since: str | None = Field(None, description="published on or after (YYYY-MM-DD)")
-    until: str | None = Field(None, description="published on or before (YYYY-MM-DD)")
+    since: dt.date | None = Field(None, description="published on or after (YYYY-MM-DD)")
+    until: dt.date | None = Field(None, description="published on or before (YYYY-MM-DD)")
     source: str | None = Field(None, description="only papers seen in this source (arxiv-api, daily...)")
     has_code: bool = False
     covered: bool = Field(False, description="only papers covered in a published haul")
@@ -83,14 +83,14 @@ class RelatedOut(Schema):
     hits: list[HitOut]
 
 
-@router.get("/search", response=SearchOut)
+@router.get("/search", response={200: SearchOut, **errors(400, 422)})
 def search(request: HttpRequest, params: Query[SearchParams]):
     """Lexical, semantic or hybrid search with the query language of `paperhaul search`."""
     wanted = search_request(request.GET, limit=params.limit, offset=params.offset)
     return json_answer(service.search(wanted).as_json())
 
 
-@router.get("/typeahead", response=TypeaheadOut)
+@router.get("/typeahead", response={200: TypeaheadOut, **errors(400)})
 def suggest(request: HttpRequest, q: str = ""):
     """Up to 8 titles, arXiv ids and authors for what has been typed so far."""
     return json_answer({"suggestions": [{**s.as_json(), "page": _page(s)} for s in typeahead.suggest(q)]})
@@ -103,11 +103,9 @@ def _page(suggestion: typeahead.Suggestion) -> str:
     return links.paper_path(suggestion.key)
 
 
-@router.get("/related", response=RelatedOut)
-def related(request: HttpRequest, paper: str, limit: int = 10):
+@router.get("/related", response={200: RelatedOut, **errors(400, 404, 422)})
+def related(request: HttpRequest, paper: str, limit: int = Query(10, ge=1, le=service.MAX_LIMIT)):
     """Papers like the one named by `paper` (any key, id, URL or exact title)."""
-    if not 1 <= limit <= service.MAX_LIMIT:
-        raise InputError(f"limit must be between 1 and {service.MAX_LIMIT}")
     found = find_paper(paper)
     if found is None:
         raise HttpError(404, f"not in the library: {paper}")
