@@ -140,7 +140,9 @@ def test_daily_pages(client, papers):
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 101}, {"limit": 0}, {"page": 0}, {"page": "x"}, {"date": "2024-13-01"}]
+    "params",
+    # A number is no date (pydantic alone would read 0 as 1 January 1970, a Unix time).
+    [{"limit": 101}, {"limit": 0}, {"page": 0}, {"page": "x"}, {"date": "2024-13-01"}, {"date": "0"}],
 )
 def test_daily_refuses_bad_parameters(client, papers, params):
     response = client.get("/api/daily", params)

@@ -69,7 +69,14 @@ def test_search_api_bad_input_is_a_clear_400(client, library, params, message):
 
 @pytest.mark.parametrize(
     "params",
-    [{"limit": "ten"}, {"limit": 1000}, {"offset": -1}, {"since": "not-a-date"}, {"until": "2023-13-01"}],
+    [
+        {"limit": "ten"},
+        {"limit": 1000},
+        {"offset": -1},
+        {"since": "not-a-date"},
+        {"until": "2023-13-01"},
+        {"since": "86400"},
+    ],
 )
 def test_search_api_rejects_parameters_outside_its_schema_naming_them(client, library, params):
     """What the schema (/api/openapi.json) rules out is a 422 listing the fields at fault."""

@@ -10,7 +10,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from paperhaul.api.auth import viewer
-from paperhaul.api.schemas import PaperDetailOut, PaperOut, ScoredPaperOut, errors, paper_full, paper_item
+from paperhaul.api.schemas import (
+    IsoDate,
+    PaperDetailOut,
+    PaperOut,
+    ScoredPaperOut,
+    errors,
+    paper_full,
+    paper_item,
+)
 from paperhaul.community import daily
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.community.trending import trending_page
@@ -66,7 +74,7 @@ def _listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = N
 
 
 @router.get("/daily", response={200: DailyOut, **errors(400, 404, 422)})
-def day_list(request: HttpRequest, paging: Query[PageParams], date: dt.date | None = None):
+def day_list(request: HttpRequest, paging: Query[PageParams], date: IsoDate | None = None):
     """The papers of a day (default: the latest day that has papers), most upvoted first."""
     day = date or daily.latest_day() or daily.today()
     previous_day, next_day = daily.neighbour_days(day)

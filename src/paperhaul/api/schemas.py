@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from paperhaul.community.comments import ThreadNode
 from paperhaul.community.models import Comment
@@ -17,6 +19,17 @@ from paperhaul.web.links import paper_path
 
 # Library bookkeeping that `paperhaul show --json` prints but the public API leaves out.
 PRIVATE_FIELDS = ("note", "sources", "edited_fields", "possible_duplicates")
+
+
+def _written_as_iso(value: object) -> object:
+    """Pydantic would also read a number as a Unix time (``date=0`` as 1 January 1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# A date parameter of the API: YYYY-MM-DD and nothing else, or a 422 naming it.
+IsoDate = Annotated[dt.date, BeforeValidator(_written_as_iso)]
 
 
 class PaperOut(Schema):

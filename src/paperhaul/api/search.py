@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from paperhaul.api.schemas import errors
+from paperhaul.api.schemas import IsoDate, errors
 from paperhaul.papers.lookup import find_paper
 from paperhaul.search import service, typeahead
 from paperhaul.search.params import search_request
@@ -37,8 +37,8 @@ class SearchParams(Schema):
     offset: int = Field(0, ge=0, le=service.MAX_OFFSET)
     sort: str = Field("relevance", json_schema_extra={"enum": list(service.SORTS)})
     category: list[str] = Field([], description="any of these arXiv categories")
-    since: dt.date | None = Field(None, description="published on or after (YYYY-MM-DD)")
-    until: dt.date | None = Field(None, description="published on or before (YYYY-MM-DD)")
+    since: IsoDate | None = Field(None, description="published on or after (YYYY-MM-DD)")
+    until: IsoDate | None = Field(None, description="published on or before (YYYY-MM-DD)")
     source: str | None = Field(None, description="only papers seen in this source (arxiv-api, daily...)")
     has_code: bool = False
     covered: bool = Field(False, description="only papers covered in a published haul")
