@@ -12,9 +12,12 @@ import io
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+
+from django.utils import timezone
 
 from paperhaul.errors import InputError
 from paperhaul.papers import ids
@@ -98,6 +101,25 @@ def _digest_key(blog: str) -> str:
         return ids.normalise_url(blog)
     except ValueError:
         return blog.strip()
+
+
+def download(fmt: str) -> tuple[str, Iterator[bytes]]:
+    """The export in ``fmt`` for a browser: a file name and its bytes as they are made (paper
+    records gzip-compressed as they stream, so a library of any size takes little memory)."""
+    day = timezone.localdate().isoformat()
+    if fmt == "jsonl":
+        return f"paperhaul-library-{day}.jsonl.gz", _gzip_stream(write_jsonl(paper_records()))
+    if fmt == "links":
+        return f"paperhaul-links-{day}.json", iter([write_links(links_entries()).encode()])
+    raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _gzip_stream(chunks: Iterable[str]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: the gzip container
+    for chunk in chunks:
+        if compressed := compressor.compress(chunk.encode()):
+            yield compressed
+    yield compressor.flush()
 
 
 def export(fmt: str, path: str) -> int:

@@ -89,6 +89,7 @@ urlpatterns = [
     path("library/sync/", library.sync, name="library_sync"),
     path("library/import/", library.import_file, name="library_import"),
     path("library/add/", library.add, name="library_add"),
+    path("library/export/<str:fmt>/", library.export_file, name="library_export"),
     path("library/refresh/", library.fill_in, name="library_refresh"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
     path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from paperhaul.errors import InputError, PaperhaulError, SourceError
-from paperhaul.papers import jobs
+from paperhaul.papers import exporting, jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
@@ -122,6 +122,19 @@ def import_file(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     job = jobs.start_import(data["format"], data["file"], request.user, skip_bad=data["skip_bad"])
     return redirect("job", pk=job.pk)
+
+
+@staff_only
+@require_GET
+def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The library as paper records (.jsonl.gz) or the links dataset, as `paperhaul export` writes."""
+    if fmt not in exporting.FORMATS:
+        raise Http404(f"no export format {fmt!r}")
+    name, chunks = exporting.download(fmt)
+    kind = "application/gzip" if name.endswith(".gz") else "application/json"
+    response = StreamingHttpResponse(chunks, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @staff_only
