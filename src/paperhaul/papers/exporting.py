@@ -7,15 +7,12 @@ written gzip-compressed.
 
 from __future__ import annotations
 
-import gzip
-import io
 import os
 import sys
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from django.utils import timezone
 
@@ -115,6 +112,7 @@ def download(fmt: str) -> tuple[str, Iterator[bytes]]:
 
 
 def _gzip_stream(chunks: Iterable[str]) -> Iterator[bytes]:
+    """UTF-8 ``chunks`` as one gzip stream, compressed as they come (as imports read it)."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: the gzip container
     for chunk in chunks:
         if compressed := compressor.compress(chunk.encode()):
@@ -142,13 +140,6 @@ def export(fmt: str, path: str) -> int:
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def _text_writer(raw: IO[bytes], compress: bool) -> IO[str]:
-    """UTF-8 text onto ``raw``, gzip-compressed for a name ending in .gz (as imports read it)."""
-    if compress:
-        return gzip.open(raw, "wt", compresslevel=6, encoding="utf-8")
-    return io.TextIOWrapper(raw, encoding="utf-8")
-
-
 def write_output(path: str, chunks: Iterable[str]) -> None:
     """Write ``chunks`` to ``path`` ("-" for stdout; gzip when it ends in .gz), all or nothing."""
     if path == "-":
@@ -160,9 +151,10 @@ def write_output(path: str, chunks: Iterable[str]) -> None:
         raise InputError(f"no such folder: {target.parent}")
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as raw, _text_writer(raw, target.suffix == ".gz") as out:
-            for chunk in chunks:
-                out.write(chunk)
+        encoded = _gzip_stream(chunks) if target.suffix == ".gz" else (c.encode() for c in chunks)
+        with os.fdopen(handle, "wb") as out:
+            for data in encoded:
+                out.write(data)
         os.replace(temp, target)
     except BaseException:
         os.unlink(temp)

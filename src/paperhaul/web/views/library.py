@@ -128,9 +128,10 @@ def import_file(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """The library as paper records (.jsonl.gz) or the links dataset, as `paperhaul export` writes."""
-    if fmt not in exporting.FORMATS:
-        raise Http404(f"no export format {fmt!r}")
-    name, chunks = exporting.download(fmt)
+    try:
+        name, chunks = exporting.download(fmt)
+    except InputError as exc:
+        raise Http404(str(exc)) from exc
     kind = "application/gzip" if name.endswith(".gz") else "application/json"
     response = StreamingHttpResponse(chunks, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
