@@ -14,12 +14,6 @@ from tests.web.test_library import run_queued_jobs, serve_listing, sources  # no
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
 def running_job(*, silent_for: dt.timedelta, kind: str = jobs.SYNC_LISTINGS, params=None) -> Job:
     """A job a worker began, whose last progress is ``silent_for`` old (the worker then died)."""
     job = Job.objects.create(

@@ -45,12 +45,6 @@ def sources(settings, httpserver):
     return httpserver
 
 
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
 def serve_listing(server, category: str) -> None:
     server.expect_request(f"/listings/rss/{category}").respond_with_data(
         LISTING, content_type="application/rss+xml"

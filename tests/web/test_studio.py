@@ -35,12 +35,6 @@ def arxiv(settings, httpserver):
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
-@pytest.fixture
 def draft(db):
     from paperhaul.hauls import authoring
 
