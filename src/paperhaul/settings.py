@@ -211,7 +211,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"paperhaul": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "paperhaul": {"handlers": ["console"], "level": "WARNING"},
+        # bibtexparser logs each malformed block it meets; the BibTeX import reports each one
+        # itself, with its line number (papers/ingest/bibtex_file.py).
+        "bibtexparser": {"level": "CRITICAL"},
+    },
 }
 
 # Sources and imports (read by paperhaul.papers.ingest.settings_client and the import commands).

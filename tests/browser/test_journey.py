@@ -84,6 +84,19 @@ def test_typeahead_keyboard_escape_and_plain_search(page, site):
     expect(page.locator(".paper-list mark").first).to_be_visible()
 
 
+def test_a_reader_copies_a_papers_bibtex_entry(page, site):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/papers/2511.20001")
+    page.get_by_text("Cite", exact=True).click()
+    entry = page.locator("#bibtex-entry")
+    expect(entry).to_contain_text(re.compile(r"^@misc{wallace\d{4}diffusion,"))
+    button = page.locator("button[data-copy=bibtex-entry]")
+    expect(button).to_have_text("Copy BibTeX")
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == entry.text_content()
+
+
 def test_every_page_works_without_javascript(browser, site):
     context = browser.new_context(viewport=DESKTOP, base_url=site.url, java_script_enabled=False)
     page = context.new_page()

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import bibtexparser
 import feedparser
 import lxml.etree
 import lxml.html
@@ -141,6 +142,22 @@ def test_a_paper_page_names_every_haul_that_covered_or_mentioned_it(library, tmp
     assert page.xpath("//a[text()='PDF']/@href") == ["https://arxiv.org/pdf/2401.00001"]
     haul = lxml.html.fromstring((out / "hauls" / "ml-arxiv-haul-10" / "index.html").read_bytes())
     assert "/blog/papers/2401.00002/" in haul.xpath("//p[@class='item-paper']/a/@href")
+
+
+def test_a_haul_offers_the_bibtex_of_its_papers_and_a_paper_page_its_entry(library, tmp_path):
+    out = tmp_path / "site"
+    build_site(out, "https://example.org/blog")
+    folder = out / "hauls" / "ml-arxiv-haul-10"
+    haul = lxml.html.fromstring((folder / "index.html").read_bytes())
+    assert haul.xpath("//a[@download]/@href") == ["/blog/hauls/ml-arxiv-haul-10/papers.bib"]
+    cited = bibtexparser.parse_string((folder / "papers.bib").read_text())
+    assert not cited.failed_blocks
+    assert [e.get("doi", e.get("eprint")).value for e in cited.entries] == [
+        "10.1101/2023.05.01.538000",
+        "2401.00002",
+    ]
+    page = lxml.html.fromstring((out / "papers" / "2401.00001" / "index.html").read_bytes())
+    assert page.xpath("//details[@class='cite']/pre")[0].text.startswith("@misc{")
 
 
 def test_the_feeds_link_every_paper_to_its_page_in_the_build(library, tmp_path):

@@ -200,8 +200,8 @@ def test_a_links_import_says_how_to_fetch_the_papers_it_only_links_to(cli, tmp_p
     done = cli("import", "links", str(path))
     assert done.code == 0, done.stderr
     assert done.stderr.strip() == (
-        "1 paper is known only by a link: `paperhaul refresh --incomplete` fetches their authors, "
-        "dates and abstracts"
+        "1 paper is known only by a link or a citation: `paperhaul refresh --incomplete` fetches "
+        "their authors, dates and abstracts"
     )
     again = cli("import", "links", str(path))
     assert again.stderr == "", "nothing new: no hint"

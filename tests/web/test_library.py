@@ -319,6 +319,17 @@ def test_import_of_a_links_dataset(curator_client):
     assert Paper.objects.filter(key="arxiv:2311.11077").exists()
 
 
+def test_import_of_a_bibtex_file(curator_client):
+    bib = b"""@article{vaswani2017attention, title={Attention is all you need},
+      author={Vaswani, Ashish}, journal={arXiv preprint arXiv:1706.03762}, year={2017}}
+    @misc{broken, title={never closed
+    """
+    job, html = job_page(curator_client, upload(curator_client, "refs.bib", bib, fmt="bibtex", skip_bad="on"))
+    assert job.state == "done", job.message
+    assert "refs.bib: added 1 / updated 0 / unchanged 0 / failed 1" in html
+    assert Paper.objects.get(key="arxiv:1706.03762").authors == ["Ashish Vaswani"]
+
+
 def test_malformed_upload_fails_with_the_line_and_writes_nothing(curator_client):
     content = JSONL + b'{"title": "Broken", \n'
     job, html = job_page(curator_client, upload(curator_client, "papers.jsonl", content))

@@ -6,6 +6,7 @@ import gzip
 import json
 from dataclasses import replace
 
+import bibtexparser
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -66,9 +67,19 @@ def test_the_links_download_is_the_dataset(curator_client, library):
     assert [entry["src"] for entry in json.loads(body)] == ["https://example.com/post"]
 
 
-def test_the_page_offers_both_downloads(curator_client):
+def test_the_bibtex_download_cites_every_paper(curator_client, library):
+    response, body = download(curator_client, "bibtex")
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="paperhaul-library-{day}.bib"'
+    assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    titles = {entry["title"] for entry in bibtexparser.parse_string(body.decode()).entries}
+    assert titles == {"Orca 2: Teaching Small Language Models", "Adapters: A Unified Library", "A post"}
+
+
+def test_the_page_offers_every_download(curator_client):
     html = curator_client.get("/library/").content.decode()
-    assert 'href="/library/export/jsonl/"' in html and 'href="/library/export/links/"' in html
+    for fmt in ("jsonl", "links", "bibtex"):
+        assert f'href="/library/export/{fmt}/"' in html
 
 
 def test_only_curators_download(reader_client, library):

@@ -62,6 +62,7 @@ class PaperDetailOut(PaperOut):
     pdf_url: str
     code_url: str
     identifiers: list[str]
+    bibtex: str
     saved: bool
 
 

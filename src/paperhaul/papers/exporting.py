@@ -1,4 +1,5 @@
-"""Exporting the library: paper records JSON lines and the links dataset (DESIGN.md formats).
+"""Exporting the library: paper records JSON lines, the links dataset (DESIGN.md formats) and
+BibTeX (papers/bibtex.py).
 
 Files are written beside their destination and renamed into place when complete, so an
 interrupted export never leaves half a file where a good one was; a name ending in .gz is
@@ -17,14 +18,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from paperhaul.errors import InputError
-from paperhaul.papers import ids
+from paperhaul.papers import bibtex, ids
 from paperhaul.papers.ingest.links_dataset import parse_date, write_links
 from paperhaul.papers.ingest.records_jsonl import write_jsonl
 from paperhaul.papers.models import Paper, SourceRecord
 from paperhaul.papers.prepared import versions_from_json
 from paperhaul.papers.records import PaperRecord
 
-FORMATS = ("jsonl", "links")
+FORMATS = ("jsonl", "links", "bibtex")
 
 
 def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
@@ -53,11 +54,20 @@ def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
 
 
 def paper_records() -> Iterator[PaperRecord]:
-    """Every paper as a record, streamed in key order with its categories."""
+    """Every paper as a record, streamed in the order they were added, with its categories."""
     papers = Paper.objects.order_by("id").prefetch_related("categories")
     for paper in papers.iterator(chunk_size=2000):
         names = [c.name for c in paper.categories.all()]
         yield record_from_paper(paper, names)
+
+
+def _paper_entries(fmt: str) -> Iterator[str]:
+    """The papers in ``fmt`` (jsonl or bibtex) as text, one paper a chunk, streamed."""
+    if fmt == "jsonl":
+        return write_jsonl(paper_records())
+    if fmt == "bibtex":
+        return bibtex.entries(Paper.objects.order_by("id").iterator(chunk_size=2000))
+    raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def links_entries() -> list[dict]:
@@ -105,9 +115,11 @@ def download(fmt: str) -> tuple[str, Iterator[bytes]]:
     records gzip-compressed as they stream, so a library of any size takes little memory)."""
     day = timezone.localdate().isoformat()
     if fmt == "jsonl":
-        return f"paperhaul-library-{day}.jsonl.gz", _gzip_stream(write_jsonl(paper_records()))
+        return f"paperhaul-library-{day}.jsonl.gz", _gzip_stream(_paper_entries(fmt))
     if fmt == "links":
         return f"paperhaul-links-{day}.json", iter([write_links(links_entries()).encode()])
+    if fmt == "bibtex":
+        return f"paperhaul-library-{day}.bib", (chunk.encode() for chunk in _paper_entries(fmt))
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -122,22 +134,20 @@ def _gzip_stream(chunks: Iterable[str]) -> Iterator[bytes]:
 
 def export(fmt: str, path: str) -> int:
     """Write the library in ``fmt`` to ``path`` ("-" for stdout); returns the number of entries."""
-    if fmt == "jsonl":
-        count = 0
-
-        def lines() -> Iterator[str]:
-            nonlocal count
-            for line in write_jsonl(paper_records()):
-                count += 1
-                yield line
-
-        write_output(path, lines())
-        return count
     if fmt == "links":
         entries = links_entries()
         write_output(path, [write_links(entries)])
         return len(entries)
-    raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    count = 0
+
+    def counted(chunks: Iterator[str]) -> Iterator[str]:
+        nonlocal count
+        for chunk in chunks:
+            count += 1
+            yield chunk
+
+    write_output(path, counted(_paper_entries(fmt)))
+    return count
 
 
 def write_output(path: str, chunks: Iterable[str]) -> None:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from paperhaul.papers import ids
+from paperhaul.papers.bibtex import bibliography
 from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory, PossibleDuplicate
 
 
@@ -93,6 +94,7 @@ def paper_detail(paper: Paper) -> dict[str, Any]:
         "note": paper.note,
         "edited_fields": paper.edited_fields,
         "identifiers": sorted(paper.identifiers.values_list("key", flat=True)),
+        "bibtex": bibliography([paper]),
         "sources": [
             {
                 "source": s.source,

@@ -158,6 +158,7 @@ SOURCE_TRUST = {
     "jsonl": 2,
     "links": 1,
     "haul": 1,
+    "bibtex": 1,
 }
 
 

@@ -7,7 +7,18 @@ from django.urls import include, path, register_converter
 
 from paperhaul.hauls.feeds import HaulsAtomFeed, HaulsFeed, TagAtomFeed, TagFeed
 from paperhaul.web.caching import for_signed_out_readers
-from paperhaul.web.views import accounts, feed, haul_stats, hauls, library, papers, people, search, topics
+from paperhaul.web.views import (
+    accounts,
+    citations,
+    feed,
+    haul_stats,
+    hauls,
+    library,
+    papers,
+    people,
+    search,
+    topics,
+)
 
 
 class DayConverter:
@@ -39,6 +50,7 @@ urlpatterns = [
     path("hauls/feed.atom", for_signed_out_readers(HaulsAtomFeed()), name="hauls_atom"),
     path("hauls/stats/", haul_stats.stats, name="haul_stats"),
     path("hauls/<slug:slug>/", hauls.haul, name="haul"),
+    path("hauls/<slug:slug>/papers.bib", citations.haul, name="haul_bibtex"),
     path("tags/<slug:slug>/", hauls.tag, name="haul_tag"),
     path("tags/<slug:slug>/feed.rss", for_signed_out_readers(TagFeed()), name="haul_tag_rss"),
     path("tags/<slug:slug>/feed.atom", for_signed_out_readers(TagAtomFeed()), name="haul_tag_atom"),
@@ -47,6 +59,7 @@ urlpatterns = [
     path("papers/<path:ref>", papers.paper, name="paper"),
     path("p/<int:pk>/vote/", papers.vote, name="vote"),
     path("p/<int:pk>/save/", papers.save, name="save"),
+    path("p/<int:pk>/cite.bib", citations.paper, name="paper_bibtex"),
     path("p/<int:pk>/refresh/", library.refresh_paper, name="paper_refresh"),
     path("p/<int:pk>/comments/", papers.comment, name="comment"),
     path("comments/<int:pk>/edit/", papers.edit_comment, name="edit_comment"),
@@ -54,6 +67,7 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", papers.hide_comment, name="hide_comment"),
     path("authors/<path:name>", people.author, name="author"),
     path("u/<str:username>/", people.profile, name="profile"),
+    path("u/<str:username>/saved.bib", citations.saved, name="saved_bibtex"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

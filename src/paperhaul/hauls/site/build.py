@@ -36,7 +36,8 @@ from paperhaul.hauls.site.address import (
     paper_path,
 )
 from paperhaul.hauls.site.output import check_out_dir, staging
-from paperhaul.hauls.site.pages import HaulCard, Page, Pages
+from paperhaul.hauls.site.pages import HaulCard, Page, Pages, haul_bibtex_path
+from paperhaul.papers.bibtex import bibliography
 from paperhaul.progress import Bar
 
 # The app's stylesheet, then the static site's few additions, make the site's one CSS file.
@@ -114,6 +115,8 @@ class _Build:
             older = cards[position + 1] if position + 1 < len(cards) else None
             newer = cards[position - 1] if position else None
             self.page(self.pages.haul(haul, card, older, newer))
+            if covered := by_haul[haul.number]:
+                self.write(haul_bibtex_path(haul), bibliography(item.paper for item in covered))
         self.page(self.pages.tags(tags))
         tagged = _cards_by_tag(hauls, cards)
         for tag in tags:

@@ -31,6 +31,7 @@ from paperhaul.hauls.site.address import (
     SiteAddress,
     paper_path,
 )
+from paperhaul.papers.bibtex import bibliography
 from paperhaul.papers.models import Paper
 from paperhaul.web.links import is_web_address, outbound
 
@@ -106,8 +107,9 @@ class Pages:
     def haul(self, haul: Haul, card: HaulCard, older: HaulCard | None, newer: HaulCard | None) -> Page:
         """The haul's page; its body links each paper to the paper's page of the build."""
         article = mark_safe(haul_article(haul, base=self.address.root))  # cleaned by nh3 in html.py
+        bibtex = self.address.link(haul_bibtex_path(haul)) if card.items else ""
         return self._render(
-            "haul.html", haul_path(haul), haul=card, article=article, older=older, newer=newer
+            "haul.html", haul_path(haul), haul=card, article=article, older=older, newer=newer, bibtex=bibtex
         )
 
     def tags(self, tags: list[Tag]) -> Page:
@@ -127,7 +129,12 @@ class Pages:
         """The paper, its links, and every published haul that covered or mentioned it."""
         covers = [{**vars(c), "href": cards[c.number].href} for c in coverage(paper) if c.number in cards]
         return self._render(
-            "paper.html", paper_path(paper.key), paper=paper, outbound=_outbound(paper), coverage=covers
+            "paper.html",
+            paper_path(paper.key),
+            paper=paper,
+            outbound=_outbound(paper),
+            coverage=covers,
+            citation=bibliography([paper]),
         )
 
     def search(self, cards: list[HaulCard], items: dict[int, list[HaulItem]]) -> Page:
@@ -147,6 +154,11 @@ class Pages:
     def _render(self, template: str, path: str, **context) -> Page:
         context = {"site": self.site, "canonical": self.address.url(path), **context}
         return Page(path, render_to_string(f"site/{template}", context))
+
+
+def haul_bibtex_path(haul: Haul) -> str:
+    """The BibTeX of the haul's papers, beside its page (as /hauls/SLUG/papers.bib on the live site)."""
+    return haul_path(haul) + "papers.bib"
 
 
 def _outbound(paper: Paper) -> list[Link]:

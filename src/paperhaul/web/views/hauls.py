@@ -29,10 +29,8 @@ def hauls(request: HttpRequest) -> HttpResponse:
 @for_signed_out_readers
 def haul(request: HttpRequest, slug: str) -> HttpResponse:
     """A haul as posted, or with its papers grouped by topic (``?layout=topics``)."""
-    found = get_object_or_404(publishing.listed(Haul.objects.all()), slug=slug)
+    found = visible_haul(request, slug)
     draft = found.status != Haul.Status.PUBLISHED
-    if draft and not request.user.is_staff:
-        raise Http404("no such haul")
     layout = request.GET.get("layout") or POST
     if layout not in LAYOUTS:
         raise Http404("no such layout")
@@ -47,6 +45,14 @@ def haul(request: HttpRequest, slug: str) -> HttpResponse:
         "newer": newer,
     }
     return render(request, "hauls/detail.html", context)
+
+
+def visible_haul(request: HttpRequest, slug: str) -> Haul:
+    """The haul with that slug when this reader may see it (a draft only staff); else 404."""
+    found = get_object_or_404(publishing.listed(Haul.objects.all()), slug=slug)
+    if found.status != Haul.Status.PUBLISHED and not request.user.is_staff:
+        raise Http404("no such haul")
+    return found
 
 
 @for_signed_out_readers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from paperhaul.errors import InputError, PaperhaulError, SourceError
-from paperhaul.papers import exporting, jobs
+from paperhaul.papers import bibtex, exporting, jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
@@ -32,6 +33,7 @@ FORMAT_CHOICES = [
     ("jsonl", "JSON Lines: one paper a line (url or id, title, abstract…), as paperhaul export writes"),
     ("links", "Links dataset: a JSON array of {blog, src, title, posted}"),
     ("daily", "Daily-papers JSON (the api/daily_papers shape)"),
+    ("bibtex", "BibTeX: a .bib file of references (Google Scholar, arXiv, DBLP, Zotero…)"),
 ]
 
 
@@ -127,12 +129,13 @@ def import_file(request: HttpRequest) -> HttpResponse:
 @staff_only
 @require_GET
 def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The library as paper records (.jsonl.gz) or the links dataset, as `paperhaul export` writes."""
+    """The library as paper records (.jsonl.gz), the links dataset or BibTeX, as `paperhaul export`
+    writes them."""
     try:
         name, chunks = exporting.download(fmt)
     except InputError as exc:
         raise Http404(str(exc)) from exc
-    kind = "application/gzip" if name.endswith(".gz") else "application/json"
+    kind = {".gz": "application/gzip", ".bib": bibtex.MEDIA_TYPE}.get(Path(name).suffix, "application/json")
     response = StreamingHttpResponse(chunks, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -17,6 +17,7 @@ from paperhaul.community.models import Comment
 from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
+from paperhaul.papers import bibtex
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Paper
@@ -69,6 +70,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
         "coverage": coverage(paper),
+        "citation": bibtex.bibliography([paper]),
         "can_fetch": request.user.is_staff and is_incomplete(paper),
         "comment_text": "",
         "comment_error": "",

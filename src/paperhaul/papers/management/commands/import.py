@@ -40,7 +40,7 @@ class Command(LibraryCommand):
         for duplicate in duplicates:
             self.stdout.write(f"duplicate entry: {duplicate}")
         self.stdout.write(total.summary())
-        if format == "links" and total.added:
+        if format in ("links", "bibtex") and total.added:
             self.hint_incomplete()
 
     def import_hauls(self, paths: list[Path], json: bool) -> None:
@@ -58,12 +58,12 @@ class Command(LibraryCommand):
             self.hint_incomplete()
 
     def hint_incomplete(self) -> None:
-        """Links bring papers without authors or dates; say how to fetch them (never done here:
-        an import reads files, and fetching hundreds of papers is minutes at arXiv's pace)."""
+        """Links and citations bring papers without abstracts or dates; say how to fetch them (never
+        done here: an import reads files, and fetching hundreds of papers is minutes at arXiv's pace)."""
         count = incomplete_count()
         if count:
             papers = "1 paper is" if count == 1 else f"{count} papers are"
             self.stderr.write(
-                f"{papers} known only by a link: `paperhaul refresh --incomplete` fetches "
-                "their authors, dates and abstracts"
+                f"{papers} known only by a link or a citation: `paperhaul refresh --incomplete`"
+                " fetches their authors, dates and abstracts"
             )

@@ -1,6 +1,8 @@
 // Upvote and save buttons without a page reload. The forms work on their own; this script sends
 // them with fetch, asks for JSON and updates the button in place. On any failure it submits the
 // form the ordinary way, so the reader lands on the page the server answers with (log-in, 429...).
+// Copy buttons (data-copy="ID", hidden until this script shows them) put the text of element ID
+// on the clipboard, e.g. a paper's BibTeX entry.
 (function () {
   "use strict";
 
@@ -50,6 +52,35 @@
         form.submit();
       });
   }
+
+  function copy(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var label = button.textContent;
+    navigator.clipboard.writeText(source.textContent).then(
+      function () {
+        button.textContent = "Copied";
+        button.setAttribute("aria-live", "polite");
+        setTimeout(function () {
+          button.textContent = label;
+        }, 2000);
+      },
+      function () {
+        window.getSelection().selectAllChildren(source);
+      }
+    );
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) {
+      return;
+    }
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        copy(button);
+      });
+    });
+  });
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,230 @@
+"""BibTeX files: a researcher's references (``.bib``) as paper records.
+
+Each exporter names a paper its own way: arXiv and DBLP give ``eprint`` with ``archivePrefix``
+(or ``eprinttype``) arXiv, Google Scholar writes "arXiv preprint arXiv:2311.11077" in
+``journal``, the ACL Anthology and publishers give a ``doi`` and a ``url``, and hand-written
+entries may give only a title. The key is taken in that order of certainty: an arXiv id, a
+DOI, a URL, else the title. A DOI beside an arXiv id is kept as the paper's DOI, not as an
+alias: the published version and the preprint are two items that paperhaul reports as
+possible duplicates rather than merging silently (DESIGN.md).
+
+Fields are TeX: accents and escapes become Unicode (``M{\\"u}ller``, ``\\&``), braces that
+protect capitals go, and math stays as written (``$\\alpha$``), as arXiv keeps it. A year alone
+is not a publication date (it would put the paper on 1 January); it is kept in ``extra`` with
+the entry's own citation key, which ``paperhaul export bibtex`` reuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import bibtexparser
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFailedBlock
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker, LatexWalkerError
+from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context_db
+
+from paperhaul.errors import InputError, RecordError
+from paperhaul.papers import ids
+from paperhaul.papers.records import PaperRecord, ParsedRecord, clean_text, payload_hash
+
+SOURCE = "bibtex"
+_ARXIV_IN_TEXT_RE = re.compile(r"arxiv\s*[:/]?\s*(?:abs/)?([a-z.-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+_URL_IN_TEXT_RE = re.compile(r"https?://[^\s{}]+")
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_URL_ESCAPE_RE = re.compile(r"\\([_&%#$~])")
+# The parts of ``a # "b" # {c}``: quoted or braced text (one level of inner braces), or a name.
+_CONCATENATED_RE = re.compile(r'"[^"]*"|\{(?:[^{}]|\{[^{}]*\})*\}|[^\s#"{}]+')
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTH_NAMES += ("September", "October", "November", "December")
+_MONTHS = {name[:3].lower(): name for name in _MONTH_NAMES}
+
+
+def read_bibtex(text: str, path: str = "") -> Iterator[ParsedRecord]:
+    """Records of a BibTeX document, in file order; a malformed entry yields a RecordError.
+
+    Raises InputError at once when the text holds no BibTeX entry at all (an HTML page, a JSON
+    file, an empty file), so that a wrong file is one clear error rather than "added 0".
+    """
+    library = bibtexparser.parse_string(text)
+    macros = {string.key.lower(): str(string.value) for string in library.strings}
+    blocks = sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line or 0)
+    if not blocks:
+        raise InputError(f"no BibTeX entries (@article{{...}}, @misc{{...}}...) in {path or 'the text'}")
+    for block in blocks:
+        line = (block.start_line or 0) + 1  # bibtexparser counts lines from 0
+        if isinstance(block, DuplicateBlockKeyBlock):
+            # The same citation key twice is common in hand-kept files; the entry itself is fine.
+            block = block.ignore_error_block
+        if isinstance(block, ParsingFailedBlock):
+            yield RecordError(f"malformed entry: {_first_line(block)}", line=line, path=path)
+            continue
+        try:
+            yield _record(block, macros)
+        except _BadEntry as exc:
+            yield RecordError(f"entry {block.key!r}: {exc}", line=line, path=path)
+
+
+class _BadEntry(Exception):
+    """Why one entry is unusable; becomes a RecordError with its line number."""
+
+
+def _record(entry: Entry, macros: dict[str, str]) -> PaperRecord:
+    fields = {field.key.lower(): _value(field, macros) for field in entry.fields}
+    title = decode(fields.get("title", ""))
+    if not title:
+        raise _BadEntry("no title")
+    key = _key(fields, title)
+    url = _url(fields.get("url", ""))
+    doi = ids.doi_of(_url(fields.get("doi", ""))) or ""
+    extra = {"citation_key": entry.key, "entry_type": entry.entry_type.lower()}
+    if fields.get("year", "").isdigit():
+        extra["year"] = int(fields["year"])
+    return PaperRecord(
+        source=SOURCE,
+        key=key,
+        title=title,
+        abstract=decode(fields.get("abstract", "")),
+        authors=tuple(_authors(fields.get("author", ""))),
+        published=_date(fields.get("date", "")),
+        doi="" if doi.startswith("10.48550/arxiv.") else doi,
+        journal_ref=_venue(fields),
+        abs_url=url if key.startswith("url:") else "",
+        pdf_url=url if url.lower().endswith(".pdf") and not key.startswith("url:") else "",
+        extra=extra,
+        payload_hash=payload_hash(entry.raw or ""),
+    )
+
+
+def _value(field: Field, macros: dict[str, str]) -> str:
+    """The field's text; ``nips # " 36"`` (left whole by bibtexparser) joined, macros resolved."""
+    value = str(field.value).strip()
+    if field.enclosing != "no-enclosing" or "#" not in value:
+        return value
+    parts = []
+    for part in _CONCATENATED_RE.findall(value):
+        part = part.strip()
+        if part[:1] in ('"', "{") and len(part) > 1:
+            parts.append(part[1:-1])
+        else:
+            parts.append(macros.get(part.lower(), _MONTHS.get(part.lower(), part)))
+    return "".join(parts)
+
+
+def _key(fields: dict[str, str], title: str) -> str:
+    """The paper's key: an arXiv id first, then a DOI, a URL, the title (see the module's doc)."""
+    for text in _arxiv_ids(fields):
+        if arxiv := _arxiv(text):
+            return arxiv
+    for name in ("doi", "url"):
+        value = _url(fields.get(name, ""))
+        if value and (key := _try_key(value)):
+            return key
+    try:
+        return ids.title_key(title)
+    except ids.UnrecognisedIdentifier:
+        raise _BadEntry(f"a title without letters or digits and no identifier: {title[:200]!r}") from None
+
+
+def _arxiv_ids(fields: dict[str, str]) -> Iterator[str]:
+    """The places entries put an arXiv id, the most explicit first."""
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if archive in ("arxiv", ""):
+        yield _url(fields.get("eprint", ""))
+    for name in ("journal", "note", "howpublished", "booktitle", "url"):
+        text = fields.get(name, "")
+        if match := _ARXIV_IN_TEXT_RE.search(text):
+            yield match.group(1)
+        yield from (_url(url) for url in _URL_IN_TEXT_RE.findall(text))
+    # DBLP's older entries: journal = {CoRR}, volume = {abs/1706.03762}.
+    if fields.get("journal", "").lower() == "corr" and fields.get("volume", "").startswith("abs/"):
+        yield fields["volume"][4:]
+
+
+def _arxiv(text: str) -> str | None:
+    identifier = ids.arxiv_id(text) if text else None
+    return f"arxiv:{identifier}" if identifier else None
+
+
+def _try_key(text: str) -> str | None:
+    try:
+        return ids.canonical_key(text)
+    except ValueError:  # UnrecognisedIdentifier, or urlsplit's ValueError (bad port, IPv6)
+        return None
+
+
+def _url(text: str) -> str:
+    """A URL, DOI or eprint field as written, without TeX escapes (``\\_``) or ``\\url{...}``."""
+    text = text.strip()
+    if text.startswith("\\url{") and text.endswith("}"):
+        text = text[5:-1]
+    return _URL_ESCAPE_RE.sub(r"\1", text).strip("{} ")
+
+
+def _authors(text: str) -> Iterator[str]:
+    """Names in reading order ("Jacob Devlin", "Ludwig van Beethoven, Jr."), "others" dropped."""
+    for name in split_multiple_persons_names(text):
+        if name.strip().lower() == "others":
+            continue
+        parts = parse_single_name_into_parts(name, strict=False)
+        full = " ".join(parts.first + parts.von + parts.last)
+        if parts.jr:
+            full += ", " + " ".join(parts.jr)
+        if full := decode(full):
+            yield full
+
+
+def _venue(fields: dict[str, str]) -> str:
+    """Where the paper appeared ("Proceedings of ACL 2023"), with its year when the name lacks it."""
+    venue = decode(fields.get("journal") or fields.get("booktitle") or "")
+    if not venue or _ARXIV_IN_TEXT_RE.search(venue) or venue.lower().startswith(("arxiv", "corr")):
+        return ""
+    year = fields.get("year", "")
+    return f"{venue} ({year})" if year.isdigit() and year not in venue else venue
+
+
+def _date(text: str) -> dt.date | None:
+    """A full date (biblatex ``date = {2023-05-01}``); a year or month alone says too little."""
+    match = _ISO_DATE_RE.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def _first_line(block: ParsingFailedBlock) -> str:
+    raw = (block.raw or "").strip().splitlines()
+    start = raw[0][:80] if raw else ""
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    return f"{start!r}" + (f": {reason.strip()[:200]}" if reason.strip() else "")
+
+
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category("paperhaul-bibtex", prepend=True, macros=[MacroTextSpec("url", "%s")])
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=False)
+
+
+_DECODER = _decoder()
+# What TeX makes of plain characters, as pylatexenc reads them (the same text either way).
+_TEX_LIGATURES = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "?`": "\u00bf"}
+_TEX_LIGATURES |= {"!`": "\u00a1", "~": " ", "{": "", "}": ""}
+_TEX_LIGATURES_RE = re.compile("|".join(re.escape(k) for k in sorted(_TEX_LIGATURES, key=len, reverse=True)))
+# Built once: pylatexenc would build the parser's macro table again for every value it reads.
+_WALKER_CONTEXT = get_default_walker_context_db()
+
+
+def decode(tex: str) -> str:
+    """TeX as text: accents and escapes as Unicode, protecting braces gone, math kept as written."""
+    if "\\" not in tex and "$" not in tex:  # most values: {Protected} words, ~ ties, -- dashes
+        return clean_text(_TEX_LIGATURES_RE.sub(lambda m: _TEX_LIGATURES[m[0]], tex))
+    try:
+        walker = LatexWalker(tex, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+        return clean_text(_DECODER.nodelist_to_text(walker.get_latex_nodes()[0]))
+    except LatexWalkerError:  # TeX too broken even for the tolerant parser: the text as written
+        return clean_text(tex.replace("{", "").replace("}", ""))

@@ -1,0 +1,82 @@
+"""BibTeX on the web: the paper page's Cite box and the .bib downloads of a paper, a reader's saved
+papers and a haul's papers."""
+
+from __future__ import annotations
+
+import bibtexparser
+import lxml.html
+import pytest
+from django.test import Client
+
+from paperhaul.community.reactions import set_saved
+from tests.hauls.crafted import import_crafted
+
+pytestmark = pytest.mark.django_db
+
+
+def bib(response) -> list:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    library = bibtexparser.parse_string(response.content.decode())
+    assert not library.failed_blocks
+    return library.entries
+
+
+def test_the_paper_page_shows_its_entry_with_a_copy_button_and_a_download(client, papers):
+    paper = papers["arxiv:2401.00001"]
+    tree = lxml.html.document_fromstring(client.get("/papers/2401.00001").content.decode())
+    (box,) = tree.xpath("//details[@class='cite']")
+    assert box.findtext("summary") == "Cite"
+    shown = box.findtext("pre")
+    assert shown.startswith("@misc{wallace") and "  eprint = {2401.00001},\n" in shown
+    assert box.xpath(".//button[@data-copy='bibtex-entry'][@hidden]")  # until the script shows it
+    (link,) = box.xpath(".//a[@download]/@href")
+    response = client.get(link)
+    assert response["Content-Disposition"] == 'attachment; filename="arxiv-2401.00001.bib"'
+    assert response.content.decode() == shown
+    assert [e["title"] for e in bib(response)] == [paper.title]
+
+
+def test_a_paper_that_is_not_there_has_no_citation(client, papers):
+    assert client.get("/p/999999/cite.bib").status_code == 404
+    assert client.post(f"/p/{papers['arxiv:2401.00001'].pk}/cite.bib").status_code == 405
+
+
+def test_a_reader_downloads_their_saved_papers_and_nobody_else_can(client, reader, other_reader, papers):
+    set_saved(reader, papers["arxiv:2401.00002"], True)
+    set_saved(reader, papers["arxiv:2312.00005"], True)
+    client.force_login(reader)
+    html = client.get("/u/reader/?show=saved").content.decode()
+    assert 'href="/u/reader/saved.bib"' in html
+    response = client.get("/u/reader/saved.bib")
+    assert response["Content-Disposition"] == 'attachment; filename="reader-saved.bib"'
+    assert [e["eprint"] for e in bib(response)] == ["2312.00005", "2401.00002"]  # the latest saved first
+
+    client.force_login(other_reader)
+    assert client.get("/u/reader/saved.bib").status_code == 404
+    assert Client().get("/u/reader/saved.bib").status_code == 404
+    assert 'saved.bib"' not in client.get("/u/other/?show=saved").content.decode()  # nothing saved
+
+
+def test_a_haul_offers_its_papers_in_the_order_of_the_post(client, reader, curator, tmp_path):
+    hauls = import_crafted(tmp_path)
+    published, draft = hauls[7], hauls[9]
+    tree = lxml.html.document_fromstring(client.get(f"/hauls/{published.slug}/").content.decode())
+    assert tree.xpath("//nav[contains(@class, 'haul-layouts')]/a[@download]/@href") == [
+        f"/hauls/{published.slug}/papers.bib"
+    ]
+    response = client.get(f"/hauls/{published.slug}/papers.bib")
+    assert response["Content-Disposition"] == f'attachment; filename="{published.slug}-papers.bib"'
+    assert [e["eprint"] for e in bib(response)] == ["2401.00001", "2401.00002"]
+
+    assert client.get(f"/hauls/{draft.slug}/papers.bib").status_code == 404
+    client.force_login(reader)
+    assert client.get(f"/hauls/{draft.slug}/papers.bib").status_code == 404
+    client.force_login(curator)
+    assert [e["eprint"] for e in bib(client.get(f"/hauls/{draft.slug}/papers.bib"))] == ["2401.00004"]
+
+
+def test_the_api_gives_a_papers_entry(client, papers):
+    detail = client.get("/api/papers/2401.00002").json()
+    assert detail["bibtex"].startswith("@misc{beltagy")
+    assert "  title = {Sparse Attention for Long Documents},\n" in detail["bibtex"]
