@@ -128,6 +128,10 @@ def test_cli_import_embed_search_reindex(db, tmp_path):
     assert checked.code == 0 and "agree" in checked.stdout
     bad = cli("search", "x" * 2000)
     assert bad.code != 0 and "1000" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    for nothing in ("", "   ", "-"):
+        empty = cli("search", nothing)
+        assert empty.code != 0 and empty.stdout == ""
+        assert "type something to search for: words, an arXiv id or URL, or a filter" in empty.stderr
 
 
 def test_new_papers_queue_one_embedding_task(db, django_capture_on_commit_callbacks):

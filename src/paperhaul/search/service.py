@@ -97,6 +97,10 @@ class SearchResults:
         }
 
 
+# The notice of a search without words or filters: an empty page on the web, an error on the CLI.
+NOTHING_TO_SEARCH = "type something to search for"
+
+
 def search(request: SearchRequest) -> SearchResults:
     """Run one search. Bad input raises InputError with a message meant for the user."""
     _validate(request)
@@ -105,9 +109,7 @@ def search(request: SearchRequest) -> SearchResults:
         return _jump(request, parsed.key)
     filters = request.filters.narrowed(after=parsed.after, before=parsed.before, categories=parsed.categories)
     if parsed.is_empty and not filters.active:
-        return SearchResults(
-            request.q, request.mode, [], request.offset, False, "type something to search for"
-        )
+        return SearchResults(request.q, request.mode, [], request.offset, False, NOTHING_TO_SEARCH)
     want = request.offset + request.limit + 1
     upvoted = request.sort == "upvoted"
     # Re-sorting by upvotes needs the relevance ranking to the end of the block the page is in.

@@ -6,7 +6,7 @@ from paperhaul.errors import InputError
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.search.filters import Filters
 from paperhaul.search.params import check_topics
-from paperhaul.search.service import MODES, SORTS, SearchRequest, search
+from paperhaul.search.service import MODES, NOTHING_TO_SEARCH, SORTS, SearchRequest, search
 
 
 def _date(text: str) -> dt.date:
@@ -53,6 +53,9 @@ class Command(LibraryCommand):
             sort=options["sort"],
         )
         results = search(request)
+        if results.notice == NOTHING_TO_SEARCH:
+            what = "words, an arXiv id or URL, or a filter such as --category"
+            raise InputError(f"{NOTHING_TO_SEARCH}: {what}")
         if json:
             self.print_json(results.as_json())
             return
