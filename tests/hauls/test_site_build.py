@@ -149,7 +149,7 @@ def test_a_haul_offers_the_bibtex_of_its_papers_and_a_paper_page_its_entry(libra
     build_site(out, "https://example.org/blog")
     folder = out / "hauls" / "ml-arxiv-haul-10"
     haul = lxml.html.fromstring((folder / "index.html").read_bytes())
-    assert haul.xpath("//a[@download]/@href") == ["/blog/hauls/ml-arxiv-haul-10/papers.bib"]
+    assert haul.xpath("//p[@class='meta']/a[@download]/@href") == ["/blog/hauls/ml-arxiv-haul-10/papers.bib"]
     cited = bibtexparser.parse_string((folder / "papers.bib").read_text())
     assert not cited.failed_blocks
     assert [e.get("doi", e.get("eprint")).value for e in cited.entries] == [

@@ -62,7 +62,7 @@ def test_a_haul_offers_its_papers_in_the_order_of_the_post(client, reader, curat
     hauls = import_crafted(tmp_path)
     published, draft = hauls[7], hauls[9]
     tree = lxml.html.document_fromstring(client.get(f"/hauls/{published.slug}/").content.decode())
-    assert tree.xpath("//nav[contains(@class, 'haul-layouts')]/a[@download]/@href") == [
+    assert tree.xpath("//header[@class='haul-head']/p[@class='meta']/a[@download]/@href") == [
         f"/hauls/{published.slug}/papers.bib"
     ]
     response = client.get(f"/hauls/{published.slug}/papers.bib")
