@@ -191,3 +191,9 @@ def test_a_file_without_any_entry_is_one_clear_error(text):
 def test_decode_leaves_plain_text_alone_and_survives_broken_tex():
     assert decode("Plain  title\n") == "Plain title"
     assert decode(r"{BERT}: {unclosed \textbf{bold") == "BERT: unclosed bold"
+
+
+def test_tex_nested_too_deep_to_parse_is_read_as_text():
+    depth = 3000
+    record = only("@misc{k, title={" + "{\\em " * depth + "Deep}" + "}" * depth + "}")
+    assert record.title == ("\\em " * depth + "Deep").strip()

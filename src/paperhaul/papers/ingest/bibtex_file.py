@@ -226,5 +226,5 @@ def decode(tex: str) -> str:
     try:
         walker = LatexWalker(tex, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
         return clean_text(_DECODER.nodelist_to_text(walker.get_latex_nodes()[0]))
-    except LatexWalkerError:  # TeX too broken even for the tolerant parser: the text as written
+    except (LatexWalkerError, RecursionError):  # too broken, or nested too deep, to parse
         return clean_text(tex.replace("{", "").replace("}", ""))
