@@ -123,6 +123,9 @@ def test_cli_import_embed_search_reindex(db, tmp_path):
     assert {"key", "url", "title", "score"} <= set(hits[0])
     plain = cli("search", "attention", "--mode", "lexical")
     assert "Attention Is All You Need" in plain.stdout
+    cited = cli("search", "attention", "--mode", "lexical", "--bibtex")
+    assert cited.code == 0, cited.stderr
+    assert cited.stdout.startswith("@misc{vaswani2017attention,\n") and cited.stdout.count("@misc{") == 1
     assert cli("reindex").code == 0
     checked = cli("reindex", "--check")
     assert checked.code == 0 and "agree" in checked.stdout

@@ -76,6 +76,26 @@ def test_a_haul_offers_its_papers_in_the_order_of_the_post(client, reader, curat
     assert [e["eprint"] for e in bib(client.get(f"/hauls/{draft.slug}/papers.bib"))] == ["2401.00004"]
 
 
+def test_a_page_of_search_results_is_offered_as_bibtex_in_its_order(client, papers):
+    params = {"q": "models", "mode": "lexical", "sort": "newest"}
+    page = client.get("/search/", params)
+    listed = [result.paper.key for result in page.context["page"].items]
+    assert len(listed) >= 2
+    tree = lxml.html.document_fromstring(page.content.decode())
+    (link,) = tree.xpath("//section[@class='search-results']//a[@download]/@href")
+    assert link.startswith("/search/results.bib?") and "sort=newest" in link
+    response = client.get(link)
+    assert response["Content-Disposition"] == 'attachment; filename="search-results.bib"'
+    assert ["arxiv:" + e["eprint"] for e in bib(response)] == listed
+
+
+def test_a_bad_or_empty_search_is_a_400_with_its_reason(client, papers):
+    empty = client.get("/search/results.bib", {"q": " "})
+    assert empty.status_code == 400 and empty.content.decode() == "type something to search for"
+    bad = client.get("/search/results.bib", {"q": "x", "mode": "telepathy"})
+    assert bad.status_code == 400 and "telepathy" in bad.content.decode()
+
+
 def test_the_api_gives_a_papers_entry(client, papers):
     detail = client.get("/api/papers/2401.00002").json()
     assert detail["bibtex"].startswith("@misc{beltagy")

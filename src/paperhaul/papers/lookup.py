@@ -29,6 +29,12 @@ def find_paper(text: str) -> Paper | None:
     return None
 
 
+def papers_by_keys(keys: Sequence[str]) -> list[Paper]:
+    """The papers of these canonical keys in the order given; a key not in the library is skipped."""
+    found = Paper.objects.in_bulk(list(keys), field_name="key")
+    return [found[key] for key in keys if key in found]
+
+
 def category_names(paper: Paper) -> list[str]:
     """The paper's categories in their order (the primary one first), by one plain query."""
     with connection.cursor() as cursor:

@@ -43,6 +43,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", topics.topic, name="topic"),
     path("submit/", feed.submit, name="submit"),
     path("search/", search.search, name="search"),
+    path("search/results.bib", citations.search_results, name="search_bibtex"),
     # Hauls: publishing.py makes the same paths (haul_path, tag_path, *_feed_path); keep them equal.
     # Fixed pages under /hauls/ (e.g. /hauls/stats/) go before the <slug> route.
     path("hauls/", hauls.hauls, name="hauls"),

@@ -1,4 +1,5 @@
-"""BibTeX downloads: a paper's citation, a reader's saved papers, the papers of a haul.
+"""BibTeX downloads: a paper's citation, a reader's saved papers, the papers of a haul, a page
+of search results.
 
 Each is the text `paperhaul cite` prints (papers/bibtex.py), served as a .bib attachment.
 """
@@ -8,15 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from paperhaul.community import people
 from paperhaul.community.daily import papers_in_order
+from paperhaul.errors import InputError
 from paperhaul.papers import bibtex
+from paperhaul.papers.lookup import papers_by_keys
 from paperhaul.papers.models import Paper
+from paperhaul.search import service
+from paperhaul.search.params import search_request
 from paperhaul.web.caching import for_signed_out_readers
+from paperhaul.web.pages import PER_PAGE, page_number
 from paperhaul.web.views.hauls import visible_haul
 
 
@@ -42,6 +48,21 @@ def haul(request: HttpRequest, slug: str) -> HttpResponse:
     found = visible_haul(request, slug)
     papers = [item.paper for item in found.items.select_related("paper").order_by("position")]
     return _attachment(papers, f"{found.slug}-papers")
+
+
+@require_GET
+@for_signed_out_readers
+def search_results(request: HttpRequest) -> HttpResponse:
+    """The papers of one page of a search (same parameters as the search page), in its order."""
+    number = page_number(request.GET)
+    try:
+        wanted = search_request(request.GET, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+        found = service.search(wanted)
+    except InputError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    if found.notice == service.NOTHING_TO_SEARCH:
+        return HttpResponseBadRequest(found.notice, content_type="text/plain; charset=utf-8")
+    return _attachment(papers_by_keys([hit.key for hit in found.hits]), "search-results")
 
 
 def _attachment(papers: Iterable[Paper], name: str) -> HttpResponse:

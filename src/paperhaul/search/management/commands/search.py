@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from paperhaul.errors import InputError
+from paperhaul.papers.bibtex import bibliography
+from paperhaul.papers.lookup import papers_by_keys
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.search.filters import Filters
 from paperhaul.search.params import check_topics
@@ -32,9 +34,11 @@ class Command(LibraryCommand):
         parser.add_argument("--source", help="only papers seen in this source (e.g. arxiv-api, daily)")
         parser.add_argument("--has-code", action="store_true", help="only papers with a code link")
         parser.add_argument("--covered", action="store_true", help="only papers covered in a published haul")
-        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--json", action="store_true", help="print one JSON document")
+        output.add_argument("--bibtex", action="store_true", help="print the hits as BibTeX entries")
 
-    def handle(self, *args, query: str, json: bool, **options) -> None:
+    def handle(self, *args, query: str, json: bool, bibtex: bool, **options) -> None:
         filters = Filters.published(
             options["since"],
             options["until"],
@@ -58,6 +62,11 @@ class Command(LibraryCommand):
             raise InputError(f"{NOTHING_TO_SEARCH}: {what}")
         if json:
             self.print_json(results.as_json())
+            return
+        if bibtex:
+            if results.notice:
+                self.stderr.write(results.notice)
+            self.stdout.write(bibliography(papers_by_keys([hit.key for hit in results.hits])), ending="")
             return
         if results.notice:
             self.stderr.write(results.notice)
