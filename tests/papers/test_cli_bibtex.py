@@ -73,7 +73,8 @@ def test_cite_names_what_the_library_does_not_have_and_prints_nothing(cli, refs)
     assert done.code == 1
     assert done.stdout == ""
     assert done.stderr.strip() == (
-        "CommandError: not in the library: 2401.99999 (`paperhaul add 2401.99999` adds it)"
+        "CommandError: not in the library: 2401.99999"
+        " (`paperhaul cite --fetch` or `paperhaul add` fetches it)"
     )
 
 

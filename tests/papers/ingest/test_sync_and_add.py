@@ -99,6 +99,24 @@ def test_add_arxiv_id_fetches_from_the_api(site, capsys):
     assert capsys.readouterr().out.startswith("unchanged arxiv:2311.11077")
 
 
+def test_cite_fetch_stores_what_the_library_lacks_and_cites_it(site, capsys):
+    site.serve("/api/query", fixture("arxiv/api_feed.xml"), content_type="application/atom+xml")
+    call_command("cite", "--fetch", "https://arxiv.org/abs/2311.11077")
+    out = capsys.readouterr().out
+    assert out.startswith("@misc{") and "  eprint = {2311.11077},\n" in out
+    assert Paper.objects.filter(key="arxiv:2311.11077").exists()
+    call_command("cite", "--fetch", "2311.11077")
+    assert capsys.readouterr().out == out
+    assert len(site.queries("/api/query")) == 1  # known now: not fetched again
+
+
+def test_cite_fetch_of_an_unreachable_source_is_one_clear_error(settings, capsys):
+    settings.PAPERHAUL_ARXIV_API_URL = "http://127.0.0.1:9/api/query"
+    with pytest.raises(CommandError, match="unreachable"):
+        call_command("cite", "--fetch", "2311.11077")
+    assert capsys.readouterr().out == ""
+
+
 def test_add_doi_follows_the_resolver_to_the_landing_page(site, capsys):
     from werkzeug import Response
 
