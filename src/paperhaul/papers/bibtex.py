@@ -3,7 +3,8 @@
 A preprint is written as arXiv's own export writes it (``@misc`` with ``eprint``,
 ``archivePrefix`` and ``primaryClass``, which biblatex and natbib styles print as
 "arXiv:2311.11077 [cs.CL]"), with its DOI and journal reference when known; a paper with a
-venue and no arXiv id is an ``@article``; anything else a ``@misc`` with its URL.
+venue and no arXiv id is an ``@inproceedings`` (a conference, workshop or proceedings) or an
+``@article``; anything else a ``@misc`` with its URL.
 
 Citation keys have Google Scholar's shape, the one researchers expect: the first author's
 family name, the year, the first word of the title that is not a stop word

@@ -153,6 +153,11 @@ def test_tex_becomes_text_and_math_stays_as_written():
     assert record.abstract == "We study it."
 
 
+def test_a_venue_is_kept_unless_it_is_arxiv_itself():
+    assert only("@article{k, title={T}, journal={Correlation Studies}}").journal_ref == "Correlation Studies"
+    assert only("@article{k, title={T}, journal={arXiv e-prints}}").journal_ref == ""
+
+
 def test_a_full_biblatex_date_is_the_publication_date():
     assert str(only("@online{k, title={T}, date={2024-03-05}}").published) == "2024-03-05"
     assert only("@online{k, title={T}, date={2024-02-30}}").published is None

@@ -54,6 +54,10 @@ def read_bibtex(text: str, path: str = "") -> Iterator[ParsedRecord]:
     blocks = sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line or 0)
     if not blocks:
         raise InputError(f"no BibTeX entries (@article{{...}}, @misc{{...}}...) in {path or 'the text'}")
+    return _records(blocks, macros, path)
+
+
+def _records(blocks: list, macros: dict[str, str], path: str) -> Iterator[ParsedRecord]:
     for block in blocks:
         line = (block.start_line or 0) + 1  # bibtexparser counts lines from 0
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -180,7 +184,12 @@ def _authors(text: str) -> Iterator[str]:
 def _venue(fields: dict[str, str]) -> str:
     """Where the paper appeared ("Proceedings of ACL 2023"), with its year when the name lacks it."""
     venue = decode(fields.get("journal") or fields.get("booktitle") or "")
-    if not venue or _ARXIV_IN_TEXT_RE.search(venue) or venue.lower().startswith(("arxiv", "corr")):
+    if (
+        not venue
+        or _ARXIV_IN_TEXT_RE.search(venue)
+        or venue.lower() == "corr"
+        or venue.lower().startswith("arxiv")
+    ):
         return ""
     year = fields.get("year", "")
     return f"{venue} ({year})" if year.isdigit() and year not in venue else venue
