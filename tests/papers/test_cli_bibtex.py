@@ -78,6 +78,17 @@ def test_cite_names_what_the_library_does_not_have_and_prints_nothing(cli, refs)
     )
 
 
+def test_list_bibtex_cites_the_papers_it_would_list(cli, refs):
+    cli("import", "bibtex", str(refs))
+    listed = cli("list", "--source", "bibtex", "--limit", "2", "--json").json()
+    cited = cli("list", "--source", "bibtex", "--limit", "2", "--bibtex")
+    assert cited.code == 0, cited.stderr
+    titles = [e["title"] for e in bibtexparser.parse_string(cited.stdout).entries]
+    assert len(titles) == 2 and titles == [p["title"].replace("BERT", "{BERT}") for p in listed]
+    both = cli("list", "--json", "--bibtex")
+    assert both.code != 0 and "not allowed with argument" in both.stderr
+
+
 def test_export_bibtex_writes_every_paper_and_reads_back_unchanged(cli, refs, tmp_path):
     cli("import", "bibtex", str(refs))
     out = tmp_path / "library.bib"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from paperhaul.errors import InputError
+from paperhaul.papers.bibtex import bibliography
 from paperhaul.papers.lookup import list_papers, paper_summary
 from paperhaul.papers.management.base import LibraryCommand
 
@@ -24,9 +25,11 @@ class Command(LibraryCommand):
         parser.add_argument("--source", help="e.g. arxiv-api, arxiv-oai, arxiv-snapshot, daily-papers, web")
         parser.add_argument("--limit", type=int, default=50)
         parser.add_argument("--offset", type=int, default=0)
-        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--json", action="store_true", help="print one JSON document")
+        output.add_argument("--bibtex", action="store_true", help="print the papers as BibTeX entries")
 
-    def handle(self, *args, category, since, until, source, limit, offset, json, **options) -> None:
+    def handle(self, *args, category, since, until, source, limit, offset, json, bibtex, **options) -> None:
         if limit < 1 or offset < 0:
             raise InputError("--limit must be positive and --offset not negative")
         papers = list_papers(
@@ -35,7 +38,11 @@ class Command(LibraryCommand):
             until=iso_date(until) if until else None,
             source=source,
         )
-        page = [paper_summary(p) for p in papers[offset : offset + limit]]
+        chosen = list(papers[offset : offset + limit])
+        if bibtex:
+            self.stdout.write(bibliography(chosen), ending="")
+            return
+        page = [paper_summary(p) for p in chosen]
         if json:
             self.print_json(page)
             return
