@@ -158,6 +158,7 @@ def test_a_haul_offers_the_bibtex_of_its_papers_and_a_paper_page_its_entry(libra
     ]
     page = lxml.html.fromstring((out / "papers" / "2401.00001" / "index.html").read_bytes())
     assert page.xpath("//details[@class='cite']/pre")[0].text.startswith("@misc{")
+    assert page.xpath("//head/meta[@name='citation_arxiv_id']/@content") == ["2401.00001"]
 
 
 def test_the_feeds_link_every_paper_to_its_page_in_the_build(library, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from paperhaul.community.reactions import set_saved
+from paperhaul.papers.ingest.webpage import parse_page
 from tests.hauls.crafted import import_crafted
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,25 @@ def test_the_paper_page_shows_its_entry_with_a_copy_button_and_a_download(client
     assert response["Content-Disposition"] == 'attachment; filename="arxiv-2401.00001.bib"'
     assert response.content.decode() == shown
     assert [e["title"] for e in bib(response)] == [paper.title]
+
+
+def test_the_paper_page_carries_citation_meta_tags_that_read_back_as_the_paper(client, papers):
+    """What Zotero's connector and Google Scholar read; paperhaul's own web-page source, given the
+    page of another instance, finds the same paper under the same key."""
+    paper = papers["arxiv:2401.00001"]
+    response = client.get("/papers/2401.00001")
+    tree = lxml.html.document_fromstring(response.content.decode())
+    tags = {
+        m.get("name"): m.get("content") for m in tree.xpath("//head/meta[starts-with(@name, 'citation_')]")
+    }
+    assert tags["citation_arxiv_id"] == "2401.00001"
+    assert tags["citation_pdf_url"] == "https://arxiv.org/pdf/2401.00001"
+    assert tags["citation_abstract_html_url"] == "https://arxiv.org/abs/2401.00001"
+    record = parse_page(
+        response.content, "https://other.example/papers/2401.00001", content_type=response["Content-Type"]
+    )
+    assert (record.key, record.title, record.authors) == (paper.key, paper.title, tuple(paper.authors))
+    assert record.published == paper.published
 
 
 def test_a_paper_that_is_not_there_has_no_citation(client, papers):

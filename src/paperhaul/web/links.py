@@ -69,6 +69,29 @@ def outbound(paper: Paper) -> list[tuple[str, str]]:
     return [(label, url) for label, url in candidates if is_web_address(url)]
 
 
+def citation_meta(paper: Paper) -> list[tuple[str, str]]:
+    """The paper as Highwire Press ``citation_*`` meta tags (name, content): what Zotero's
+    connector, Google Scholar and reference managers read to save a page as a paper, and what
+    paperhaul's own web-page source reads (another instance adding this page gets this paper)."""
+    tags = [("citation_title", paper.title)]
+    tags += [("citation_author", name) for name in paper.authors]
+    if paper.published:
+        tags.append(("citation_publication_date", paper.published.strftime("%Y/%m/%d")))
+    kind, _, rest = paper.key.partition(":")
+    if kind == "arxiv":
+        tags.append(("citation_arxiv_id", rest))
+    if doi := paper.doi or (rest if kind == "doi" else ""):
+        tags.append(("citation_doi", doi))
+    if paper.journal_ref and kind != "arxiv":
+        tags.append(("citation_journal_title", paper.journal_ref))
+    links = dict(outbound(paper))
+    if pdf := links.get("PDF"):
+        tags.append(("citation_pdf_url", pdf))
+    if page := links.get("Abstract page") or links.get("Web page"):
+        tags.append(("citation_abstract_html_url", page))
+    return tags
+
+
 def is_web_address(url: str) -> bool:
     """Only http(s) links reach a page: an imported ``javascript:`` address stays text."""
     return url.startswith(("https://", "http://"))

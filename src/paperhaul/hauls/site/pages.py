@@ -33,7 +33,7 @@ from paperhaul.hauls.site.address import (
 )
 from paperhaul.papers.bibtex import bibliography
 from paperhaul.papers.models import Paper
-from paperhaul.web.links import is_web_address, outbound
+from paperhaul.web.links import citation_meta, is_web_address, outbound
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ class Pages:
             outbound=_outbound(paper),
             coverage=covers,
             citation=bibliography([paper]),
+            citation_meta=citation_meta(paper),
         )
 
     def search(self, cards: list[HaulCard], items: dict[int, list[HaulItem]]) -> Page:

@@ -71,6 +71,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "related": _related(paper),
         "coverage": coverage(paper),
         "citation": bibtex.bibliography([paper]),
+        "citation_meta": links.citation_meta(paper),
         "can_fetch": request.user.is_staff and is_incomplete(paper),
         "comment_text": "",
         "comment_error": "",
