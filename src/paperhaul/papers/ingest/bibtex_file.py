@@ -3,10 +3,7 @@
 Each exporter names a paper its own way: arXiv and DBLP give ``eprint`` with ``archivePrefix``
 (or ``eprinttype``) arXiv, Google Scholar writes "arXiv preprint arXiv:2311.11077" in
 ``journal``, the ACL Anthology and publishers give a ``doi`` and a ``url``, and hand-written
-entries may give only a title. The key is taken in that order of certainty: an arXiv id, a
-DOI, a URL, else the title. A DOI beside an arXiv id is kept as the paper's DOI, not as an
-alias: the published version and the preprint are two items that paperhaul reports as
-possible duplicates rather than merging silently (DESIGN.md).
+entries may give only a title; references.py turns them into one key.
 
 Fields are TeX: accents and escapes become Unicode (``M{\\"u}ller``, ``\\&``), braces that
 protect capitals go, and math stays as written (``$\\alpha$``), as arXiv keeps it. A year alone
@@ -16,7 +13,6 @@ the entry's own citation key, which ``paperhaul export bibtex`` reuses.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -29,12 +25,16 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_default_w
 
 from paperhaul.errors import InputError, RecordError
 from paperhaul.papers import ids
+from paperhaul.papers.ingest.references import (
+    UnusableReference,
+    arxiv_ids_in,
+    full_date,
+    is_arxiv_venue,
+    reference_key,
+)
 from paperhaul.papers.records import PaperRecord, ParsedRecord, clean_text, payload_hash
 
 SOURCE = "bibtex"
-_ARXIV_IN_TEXT_RE = re.compile(r"arxiv\s*[:/]?\s*(?:abs/)?([a-z.-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)
-_URL_IN_TEXT_RE = re.compile(r"https?://[^\s{}]+")
-_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _URL_ESCAPE_RE = re.compile(r"\\([_&%#$~])")
 # The parts of ``a # "b" # {c}``: quoted or braced text (one level of inner braces), or a name.
 _CONCATENATED_RE = re.compile(r'"[^"]*"|\{(?:[^{}]|\{[^{}]*\})*\}|[^\s#"{}]+')
@@ -68,7 +68,7 @@ def _records(blocks: list, macros: dict[str, str], path: str) -> Iterator[Parsed
             continue
         try:
             yield _record(block, macros)
-        except _BadEntry as exc:
+        except (_BadEntry, UnusableReference) as exc:
             yield RecordError(f"entry {block.key!r}: {exc}", line=line, path=path)
 
 
@@ -81,9 +81,9 @@ def _record(entry: Entry, macros: dict[str, str]) -> PaperRecord:
     title = decode(fields.get("title", ""))
     if not title:
         raise _BadEntry("no title")
-    key = _key(fields, title)
-    url = _url(fields.get("url", ""))
-    doi = ids.doi_of(_url(fields.get("doi", ""))) or ""
+    url, doi_field = _url(fields.get("url", "")), _url(fields.get("doi", ""))
+    key = reference_key(_arxiv_hints(fields), (doi_field, url), title)
+    doi = ids.doi_of(doi_field) or ""
     extra = {"citation_key": entry.key, "entry_type": entry.entry_type.lower()}
     if fields.get("year", "").isdigit():
         extra["year"] = int(fields["year"])
@@ -93,7 +93,7 @@ def _record(entry: Entry, macros: dict[str, str]) -> PaperRecord:
         title=title,
         abstract=decode(fields.get("abstract", "")),
         authors=tuple(_authors(fields.get("author", ""))),
-        published=_date(fields.get("date", "")),
+        published=full_date(fields.get("date", "")),
         doi="" if doi.startswith("10.48550/arxiv.") else doi,
         journal_ref=_venue(fields),
         abs_url=url if key.startswith("url:") else "",
@@ -118,46 +118,16 @@ def _value(field: Field, macros: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _key(fields: dict[str, str], title: str) -> str:
-    """The paper's key: an arXiv id first, then a DOI, a URL, the title (see the module's doc)."""
-    for text in _arxiv_ids(fields):
-        if arxiv := _arxiv(text):
-            return arxiv
-    for name in ("doi", "url"):
-        value = _url(fields.get(name, ""))
-        if value and (key := _try_key(value)):
-            return key
-    try:
-        return ids.title_key(title)
-    except ids.UnrecognisedIdentifier:
-        raise _BadEntry(f"a title without letters or digits and no identifier: {title[:200]!r}") from None
-
-
-def _arxiv_ids(fields: dict[str, str]) -> Iterator[str]:
+def _arxiv_hints(fields: dict[str, str]) -> Iterator[str]:
     """The places entries put an arXiv id, the most explicit first."""
     archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     if archive in ("arxiv", ""):
         yield _url(fields.get("eprint", ""))
     for name in ("journal", "note", "howpublished", "booktitle", "url"):
-        text = fields.get(name, "")
-        if match := _ARXIV_IN_TEXT_RE.search(text):
-            yield match.group(1)
-        yield from (_url(url) for url in _URL_IN_TEXT_RE.findall(text))
+        yield from (_url(hint) for hint in arxiv_ids_in(fields.get(name, "")))
     # DBLP's older entries: journal = {CoRR}, volume = {abs/1706.03762}.
     if fields.get("journal", "").lower() == "corr" and fields.get("volume", "").startswith("abs/"):
         yield fields["volume"][4:]
-
-
-def _arxiv(text: str) -> str | None:
-    identifier = ids.arxiv_id(text) if text else None
-    return f"arxiv:{identifier}" if identifier else None
-
-
-def _try_key(text: str) -> str | None:
-    try:
-        return ids.canonical_key(text)
-    except ValueError:  # UnrecognisedIdentifier, or urlsplit's ValueError (bad port, IPv6)
-        return None
 
 
 def _url(text: str) -> str:
@@ -184,26 +154,10 @@ def _authors(text: str) -> Iterator[str]:
 def _venue(fields: dict[str, str]) -> str:
     """Where the paper appeared ("Proceedings of ACL 2023"), with its year when the name lacks it."""
     venue = decode(fields.get("journal") or fields.get("booktitle") or "")
-    if (
-        not venue
-        or _ARXIV_IN_TEXT_RE.search(venue)
-        or venue.lower() == "corr"
-        or venue.lower().startswith("arxiv")
-    ):
+    if not venue or is_arxiv_venue(venue):
         return ""
     year = fields.get("year", "")
     return f"{venue} ({year})" if year.isdigit() and year not in venue else venue
-
-
-def _date(text: str) -> dt.date | None:
-    """A full date (biblatex ``date = {2023-05-01}``); a year or month alone says too little."""
-    match = _ISO_DATE_RE.fullmatch(text.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
 
 
 def _first_line(block: ParsingFailedBlock) -> str:

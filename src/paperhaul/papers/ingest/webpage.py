@@ -23,6 +23,7 @@ from paperhaul.errors import SourceFormatError
 from paperhaul.papers import ids
 from paperhaul.papers.ingest.http import HttpClient
 from paperhaul.papers.ingest.links_dataset import parse_date
+from paperhaul.papers.ingest.references import given_name_first
 from paperhaul.papers.records import PaperRecord, clean_text, payload_hash
 
 SOURCE = "web"
@@ -84,7 +85,7 @@ def parse_page(
         "twitter:description",
     )  # fmt: skip
     authors = [
-        _given_name_first(name) for name in _values(meta, "citation_author") or _values(meta, "dc.creator")
+        given_name_first(name) for name in _values(meta, "citation_author") or _values(meta, "dc.creator")
     ]
     if not authors:
         authors = _values(meta, "author")[:1]
@@ -203,20 +204,6 @@ def _text(value: str) -> str:
 
 def _values(meta: dict[str, list[str]], name: str) -> list[str]:
     return [text for text in (_text(v) for v in meta.get(name, ())) if text]
-
-
-_NAME_SUFFIX_RE = re.compile(r"^(?:jr|sr|[ivx]+)\.?$", re.IGNORECASE)
-
-
-def _given_name_first(name: str) -> str:
-    """ "Mitra, Arindam" as "Arindam Mitra": the form arXiv and the other sources give, so that one
-    author is one name (an author page, typeahead). Names with no comma, more than one, or a
-    suffix after it ("Smith, Jr.") are kept as written."""
-    family, comma, given = name.partition(",")
-    family, given = family.strip(), given.strip()
-    if not comma or "," in given or not family or not given or _NAME_SUFFIX_RE.match(given):
-        return name
-    return f"{given} {family}"
 
 
 def _title(doc: Any) -> str:
