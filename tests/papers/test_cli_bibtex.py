@@ -1,4 +1,4 @@
-"""`paperhaul import bibtex`, `paperhaul cite` and `paperhaul export bibtex`, as a researcher runs them."""
+"""`paperhaul import bibtex|ris`, `paperhaul cite`, `paperhaul export bibtex|ris`, as researchers run them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+import rispy
 
 REFS = r"""% exported from Google Scholar, arXiv and the ACL Anthology
 @article{vaswani2017attention,
@@ -125,3 +126,35 @@ def test_a_file_that_is_not_bibtex_is_one_clear_error_and_writes_nothing(cli, tm
         done.stderr.strip() == f"CommandError: no BibTeX entries (@article{{...}}, @misc{{...}}...) in {path}"
     )
     assert cli("list", "--json").json() == []
+
+
+RIS = """TY  - JOUR
+TI  - Attention is all you need
+AU  - Vaswani, Ashish
+JO  - arXiv preprint arXiv:1706.03762
+PY  - 2017
+ER  -
+
+TY  - CONF
+TI  - Never closed
+"""
+
+
+def test_a_ris_file_imports_once_and_the_library_exports_as_ris(cli, refs, tmp_path):
+    path = tmp_path / "zotero.ris"
+    path.write_text(RIS)
+    stopped = cli("import", "ris", str(path))
+    assert stopped.code == 1
+    assert f"{path}:8: record not closed by an ER line" in stopped.stderr
+    first = cli("import", "ris", "--skip-bad", str(path))
+    assert first.stdout.strip().endswith("added 1 / updated 0 / unchanged 0 / failed 1")
+    again = cli("import", "ris", "--skip-bad", str(path))
+    assert again.stdout.strip().endswith("added 0 / updated 0 / unchanged 1 / failed 1")
+
+    cli("import", "bibtex", str(refs))
+    out = tmp_path / "library.ris"
+    done = cli("export", "ris", str(out))
+    assert done.stdout.strip() == f"exported 3 entries to {out}"
+    written = rispy.loads(out.read_text())
+    assert [r["type_of_reference"] for r in written] == ["JOUR", "CONF", "GEN"]
+    assert written[0]["journal_name"] == "arXiv preprint arXiv:1706.03762"

@@ -319,6 +319,15 @@ def test_import_of_a_links_dataset(curator_client):
     assert Paper.objects.filter(key="arxiv:2311.11077").exists()
 
 
+def test_import_of_a_ris_file(curator_client):
+    content = b"TY  - JOUR\r\nTI  - Attention is all you need\r\nJO  - arXiv preprint arXiv:1706.03762\r\n"
+    content += b"ER  - \r\n"
+    job, html = job_page(curator_client, upload(curator_client, "zotero.ris", content, fmt="ris"))
+    assert job.state == "done", job.message
+    assert "zotero.ris: added 1 / updated 0 / unchanged 0 / failed 0" in html
+    assert Paper.objects.filter(key="arxiv:1706.03762").exists()
+
+
 def test_import_of_a_bibtex_file(curator_client):
     bib = b"""@article{vaswani2017attention, title={Attention is all you need},
       author={Vaswani, Ashish}, journal={arXiv preprint arXiv:1706.03762}, year={2017}}

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import bibtexparser
 import pytest
+import rispy
 from django.test import Client
 from django.utils import timezone
 
@@ -76,9 +77,17 @@ def test_the_bibtex_download_cites_every_paper(curator_client, library):
     assert titles == {"Orca 2: Teaching Small Language Models", "Adapters: A Unified Library", "A post"}
 
 
+def test_the_ris_download_has_every_paper(curator_client, library):
+    response, body = download(curator_client, "ris")
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="paperhaul-library-{day}.ris"'
+    assert response["Content-Type"] == "application/x-research-info-systems; charset=utf-8"
+    assert len(rispy.loads(body.decode())) == Paper.objects.count() == 3
+
+
 def test_the_page_offers_every_download(curator_client):
     html = curator_client.get("/library/").content.decode()
-    for fmt in ("jsonl", "links", "bibtex"):
+    for fmt in ("jsonl", "links", "bibtex", "ris"):
         assert f'href="/library/export/{fmt}/"' in html
 
 

@@ -24,23 +24,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 from paperhaul.papers import ids
-from paperhaul.papers.models import Paper, SourceRecord
+from paperhaul.papers.citations import is_proceedings, with_citations, year_of
+from paperhaul.papers.models import Paper
 
 MEDIA_TYPE = "application/x-bibtex; charset=utf-8"
-_CHUNK = 1000
 _MATH_RE = re.compile(r"(\$[^$]*\$)")
 _SPECIAL_RE = re.compile(r"(?<!\\)([&%#_])")
 _LONE_DOLLAR_RE = re.compile(r"(?<!\\)\$")
 # A double backslash (a line break), an escaped brace, a bare brace, a backslash, or other text.
 _TOKEN_RE = re.compile(r"\\\\|\\[{}]|[{}]|\\|[^{}\\]+")
 _WORD_RE = re.compile(r"(?<![\\\w-])[\w'-]+")
-_CITATION_KEY_RE = re.compile(r"[^\s,{}\"#%'()=\\~]+")
-_PROCEEDINGS_RE = re.compile(r"\b(proceedings|proc\.|conference|workshop|symposium)\b", re.I)
 _STOP_WORDS = frozenset(
     {"a", "an", "the", "on", "of", "for", "in", "to", "and", "or", "with", "without", "towards"}
     | {"toward", "via", "is", "are", "be", "do", "does", "what", "how", "why", "when", "where"}
@@ -53,17 +50,13 @@ def entries(papers: Iterable[Paper]) -> Iterator[str]:
     each citation key used once in the stream."""
     used: dict[str, int] = {}
     separator = ""
-    iterator = iter(papers)
-    while chunk := list(islice(iterator, _CHUNK)):
-        cited = _as_cited([paper.pk for paper in chunk])
-        for paper in chunk:
-            own = cited.get(paper.pk, {})
-            year = _year(paper) or own.get("year")
-            key = own.get("citation_key") or citation_key(paper, year)
-            count = used.get(key, 0)
-            used[key] = count + 1
-            yield separator + entry(paper, key if count == 0 else f"{key}{_suffix(count)}", year)
-            separator = "\n"
+    for paper, own in with_citations(papers):
+        year = year_of(paper, own)
+        key = own.get("citation_key") or citation_key(paper, year)
+        count = used.get(key, 0)
+        used[key] = count + 1
+        yield separator + entry(paper, key if count == 0 else f"{key}{_suffix(count)}", year)
+        separator = "\n"
 
 
 def bibliography(papers: Iterable[Paper]) -> str:
@@ -87,7 +80,7 @@ def entry(paper: Paper, key: str, year: int | None) -> str:
             fields.append(("primaryClass", paper.primary_category))
         if paper.journal_ref:
             fields.append(("note", _tex(paper.journal_ref)))
-    elif paper.journal_ref and _PROCEEDINGS_RE.search(paper.journal_ref):
+    elif paper.journal_ref and is_proceedings(paper.journal_ref):
         entry_type = "inproceedings"
         fields.append(("booktitle", _tex(paper.journal_ref)))
     elif paper.journal_ref:
@@ -110,30 +103,6 @@ def citation_key(paper: Paper, year: int | None) -> str:
     telling = next((w for w in words if w not in _STOP_WORDS), words[0] if words else "")
     key = f"{family}{year or ''}{_ascii_word(telling)}"
     return key or "paper"
-
-
-def _as_cited(paper_ids: list[int]) -> dict[int, dict]:
-    """What the researcher's own .bib said of each paper it named: its ``citation_key`` and
-    ``year`` (the latest import's, when several named it)."""
-    cited: dict[int, dict] = {}
-    rows = SourceRecord.objects.filter(source="bibtex", paper_id__in=paper_ids).order_by("fetched_at", "id")
-    for paper_id, data in rows.values_list("paper_id", "data"):
-        data = data or {}
-        own: dict = {}
-        if isinstance(key := data.get("citation_key"), str) and _CITATION_KEY_RE.fullmatch(key):
-            own["citation_key"] = key
-        if type(year := data.get("year")) is int and 0 < year < 10000:
-            own["year"] = year
-        cited[paper_id] = own
-    return cited
-
-
-def _year(paper: Paper) -> int | None:
-    if paper.published:
-        return paper.published.year
-    if month := ids.arxiv_month(paper.key):
-        return month.year
-    return None
 
 
 def _family_name(name: str) -> str:

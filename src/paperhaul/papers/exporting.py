@@ -1,5 +1,5 @@
-"""Exporting the library: paper records JSON lines, the links dataset (DESIGN.md formats) and
-BibTeX (papers/bibtex.py).
+"""Exporting the library: paper records JSON lines, the links dataset (DESIGN.md formats),
+BibTeX (papers/bibtex.py) and RIS (papers/ris.py).
 
 Files are written beside their destination and renamed into place when complete, so an
 interrupted export never leaves half a file where a good one was; a name ending in .gz is
@@ -18,14 +18,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from paperhaul.errors import InputError
-from paperhaul.papers import bibtex, ids
+from paperhaul.papers import bibtex, ids, ris
 from paperhaul.papers.ingest.links_dataset import parse_date, write_links
 from paperhaul.papers.ingest.records_jsonl import write_jsonl
 from paperhaul.papers.models import Paper, SourceRecord
 from paperhaul.papers.prepared import versions_from_json
 from paperhaul.papers.records import PaperRecord
 
-FORMATS = ("jsonl", "links", "bibtex")
+FORMATS = ("jsonl", "links", "bibtex", "ris")
 
 
 def record_from_paper(paper: Paper, categories: list[str]) -> PaperRecord:
@@ -62,11 +62,12 @@ def paper_records() -> Iterator[PaperRecord]:
 
 
 def _paper_entries(fmt: str) -> Iterator[str]:
-    """The papers in ``fmt`` (jsonl or bibtex) as text, one paper a chunk, streamed."""
+    """The papers in ``fmt`` (jsonl, bibtex or ris) as text, one paper a chunk, streamed."""
     if fmt == "jsonl":
         return write_jsonl(paper_records())
-    if fmt == "bibtex":
-        return bibtex.entries(Paper.objects.order_by("id").iterator(chunk_size=2000))
+    if fmt in ("bibtex", "ris"):
+        writer = bibtex if fmt == "bibtex" else ris
+        return writer.entries(Paper.objects.order_by("id").iterator(chunk_size=2000))
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -118,8 +119,9 @@ def download(fmt: str) -> tuple[str, Iterator[bytes]]:
         return f"paperhaul-library-{day}.jsonl.gz", _gzip_stream(_paper_entries(fmt))
     if fmt == "links":
         return f"paperhaul-links-{day}.json", iter([write_links(links_entries()).encode()])
-    if fmt == "bibtex":
-        return f"paperhaul-library-{day}.bib", (chunk.encode() for chunk in _paper_entries(fmt))
+    if fmt in ("bibtex", "ris"):
+        name = f"paperhaul-library-{day}.{'bib' if fmt == 'bibtex' else 'ris'}"
+        return name, (chunk.encode() for chunk in _paper_entries(fmt))
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -91,12 +91,16 @@ def _reader(fmt: str) -> Callable[[Path, Library, bool, Bar], ImportResult]:
         from paperhaul.papers.ingest.bibtex_file import read_bibtex
 
         return _whole_file_format(lambda text, path: list(read_bibtex(text, path)))
+    if fmt == "ris":
+        from paperhaul.papers.ingest.ris_file import read_ris
+
+        return _whole_file_format(lambda text, path: list(read_ris(text, path)))
     from paperhaul.papers.ingest.daily_papers import parse_daily_papers
 
     return _whole_file_format(lambda text, path: list(parse_daily_papers(text.encode(), path)))
 
 
-FORMATS = ("jsonl", "snapshot", "links", "daily", "bibtex")
+FORMATS = ("jsonl", "snapshot", "links", "daily", "bibtex", "ris")
 # Formats that are more than paper records: they have an importer of their own (one per name)
 # taking every PATH at once, and a summary of their own.
 OTHER_FORMATS = ("haul",)

@@ -38,7 +38,7 @@ from paperhaul.progress import Bar
 SYNC_LISTINGS = "sync-listings"
 IMPORT = "import"
 REFRESH = "refresh"
-UPLOAD_FORMATS = ("jsonl", "links", "daily", "bibtex")
+UPLOAD_FORMATS = ("jsonl", "links", "daily", "bibtex", "ris")
 MAX_CATEGORIES = 20
 # An arXiv archive with an optional subject class: cs.CL, hep-th, astro-ph.CO, physics.comp-ph.
 CATEGORY_RE = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")

@@ -159,6 +159,7 @@ SOURCE_TRUST = {
     "links": 1,
     "haul": 1,
     "bibtex": 1,
+    "ris": 1,
 }
 
 

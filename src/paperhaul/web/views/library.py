@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from paperhaul.errors import InputError, PaperhaulError, SourceError
-from paperhaul.papers import bibtex, exporting, jobs
+from paperhaul.papers import bibtex, exporting, jobs, ris
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
@@ -34,6 +34,7 @@ FORMAT_CHOICES = [
     ("links", "Links dataset: a JSON array of {blog, src, title, posted}"),
     ("daily", "Daily-papers JSON (the api/daily_papers shape)"),
     ("bibtex", "BibTeX: a .bib file of references (Google Scholar, arXiv, DBLP, Zotero…)"),
+    ("ris", "RIS: references from Zotero, Mendeley, EndNote or a publisher's “Download citation”"),
 ]
 
 
@@ -129,13 +130,14 @@ def import_file(request: HttpRequest) -> HttpResponse:
 @staff_only
 @require_GET
 def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The library as paper records (.jsonl.gz), the links dataset or BibTeX, as `paperhaul export`
-    writes them."""
+    """The library as paper records (.jsonl.gz), the links dataset, BibTeX or RIS, as
+    `paperhaul export` writes them."""
     try:
         name, chunks = exporting.download(fmt)
     except InputError as exc:
         raise Http404(str(exc)) from exc
-    kind = {".gz": "application/gzip", ".bib": bibtex.MEDIA_TYPE}.get(Path(name).suffix, "application/json")
+    kinds = {".gz": "application/gzip", ".bib": bibtex.MEDIA_TYPE, ".ris": ris.MEDIA_TYPE}
+    kind = kinds.get(Path(name).suffix, "application/json")
     response = StreamingHttpResponse(chunks, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -40,7 +40,7 @@ class Command(LibraryCommand):
         for duplicate in duplicates:
             self.stdout.write(f"duplicate entry: {duplicate}")
         self.stdout.write(total.summary())
-        if format in ("links", "bibtex") and total.added:
+        if format in ("links", "bibtex", "ris") and total.added:
             self.hint_incomplete()
 
     def import_hauls(self, paths: list[Path], json: bool) -> None:
