@@ -10,21 +10,14 @@ import rispy
 from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.ris_file import read_ris
 from paperhaul.papers.models import Paper
-from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.ris import entries
-from paperhaul.papers.upsert import Library
+from tests.papers.conftest import add_paper
 
 pytestmark = pytest.mark.django_db
 
 
-def add(key: str, title: str, **fields) -> Paper:
-    fields.setdefault("source", "arxiv-api")
-    Library().upsert([PaperRecord(key=key, title=title, **fields)])
-    return Paper.objects.get(key=key)
-
-
 def test_a_preprint_is_written_as_google_scholar_writes_it():
-    paper = add(
+    paper = add_paper(
         "arxiv:1706.03762",
         "Attention Is All You Need",
         authors=("Ashish Vaswani", "Ludwig van Beethoven"),
@@ -49,10 +42,10 @@ def test_a_preprint_is_written_as_google_scholar_writes_it():
 
 def test_venues_web_pages_and_titles_get_their_types():
     papers = [
-        add("doi:10.1038/nature14539", "Deep learning", journal_ref="Nature 521 (2015)"),
-        add("doi:10.18653/v1/n19-1423", "BERT", journal_ref="Proceedings of NAACL 2019"),
-        add("url:https://example.org/post", "A Blog Post", source="web", authors=("OpenAI",)),
-        add("title:a reading note", "A reading note", source="jsonl"),
+        add_paper("doi:10.1038/nature14539", "Deep learning", journal_ref="Nature 521 (2015)"),
+        add_paper("doi:10.18653/v1/n19-1423", "BERT", journal_ref="Proceedings of NAACL 2019"),
+        add_paper("url:https://example.org/post", "A Blog Post", source="web", authors=("OpenAI",)),
+        add_paper("title:a reading note", "A reading note", source="jsonl"),
     ]
     written = rispy.loads("".join(entries(papers)))
     assert [r["type_of_reference"] for r in written] == ["JOUR", "CONF", "ELEC", "GEN"]
@@ -64,11 +57,11 @@ def test_venues_web_pages_and_titles_get_their_types():
 
 def test_records_read_back_as_the_same_papers():
     papers = [
-        add(
+        add_paper(
             "arxiv:2302.13971", "LLaMA: Open and Efficient Models", authors=("Hugo Touvron", "Thibaut Lavril")
         ),
-        add("doi:10.18653/v1/n19-1423", "BERT: Pre-training", authors=("Jacob Devlin",)),
-        add("url:https://example.org/post", "Müller's trick & the 5% rule", source="web"),
+        add_paper("doi:10.18653/v1/n19-1423", "BERT: Pre-training", authors=("Jacob Devlin",)),
+        add_paper("url:https://example.org/post", "Müller's trick & the 5% rule", source="web"),
     ]
     records = list(read_ris("".join(entries(papers))))
     assert [(r.key, r.title, r.authors) for r in records] == [
