@@ -111,18 +111,24 @@ def _digest_key(blog: str) -> str:
         return blog.strip()
 
 
-def download(fmt: str) -> tuple[str, Iterator[bytes]]:
-    """The export in ``fmt`` for a browser: a file name and its bytes as they are made (paper
-    records gzip-compressed as they stream, so a library of any size takes little memory)."""
+def download(fmt: str) -> tuple[str, str, Iterator[bytes]]:
+    """The export in ``fmt`` for a browser: a file name, its media type and its bytes as they are
+    made (paper records gzip-compressed as they stream, so a library of any size takes little
+    memory)."""
     day = timezone.localdate().isoformat()
     if fmt == "jsonl":
-        return f"paperhaul-library-{day}.jsonl.gz", _gzip_stream(_paper_entries(fmt))
+        return f"paperhaul-library-{day}.jsonl.gz", "application/gzip", _gzip_stream(_paper_entries(fmt))
     if fmt == "links":
-        return f"paperhaul-links-{day}.json", iter([write_links(links_entries()).encode()])
-    if fmt in ("bibtex", "ris"):
-        name = f"paperhaul-library-{day}.{'bib' if fmt == 'bibtex' else 'ris'}"
-        return name, (chunk.encode() for chunk in _paper_entries(fmt))
+        return f"paperhaul-links-{day}.json", "application/json", _encoded([write_links(links_entries())])
+    if fmt == "bibtex":
+        return f"paperhaul-library-{day}.bib", bibtex.MEDIA_TYPE, _encoded(_paper_entries(fmt))
+    if fmt == "ris":
+        return f"paperhaul-library-{day}.ris", ris.MEDIA_TYPE, _encoded(_paper_entries(fmt))
     raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
+    return (chunk.encode() for chunk in chunks)
 
 
 def _gzip_stream(chunks: Iterable[str]) -> Iterator[bytes]:
@@ -163,7 +169,7 @@ def write_output(path: str, chunks: Iterable[str]) -> None:
         raise InputError(f"no such folder: {target.parent}")
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
-        encoded = _gzip_stream(chunks) if target.suffix == ".gz" else (c.encode() for c in chunks)
+        encoded = _gzip_stream(chunks) if target.suffix == ".gz" else _encoded(chunks)
         with os.fdopen(handle, "wb") as out:
             for data in encoded:
                 out.write(data)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -21,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from paperhaul.errors import InputError, PaperhaulError, SourceError
-from paperhaul.papers import bibtex, exporting, jobs, ris
+from paperhaul.papers import exporting, jobs
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
@@ -133,11 +132,9 @@ def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """The library as paper records (.jsonl.gz), the links dataset, BibTeX or RIS, as
     `paperhaul export` writes them."""
     try:
-        name, chunks = exporting.download(fmt)
+        name, kind, chunks = exporting.download(fmt)
     except InputError as exc:
         raise Http404(str(exc)) from exc
-    kinds = {".gz": "application/gzip", ".bib": bibtex.MEDIA_TYPE, ".ris": ris.MEDIA_TYPE}
-    kind = kinds.get(Path(name).suffix, "application/json")
     response = StreamingHttpResponse(chunks, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
