@@ -15,8 +15,8 @@ LaTeX still compiles.
 Text stays Unicode (biber, and bibtex with ``inputenc``, read UTF-8) and TeX stays TeX
 (arXiv titles carry ``$\\alpha$`` and ``\\"o``); what TeX would misread outside math is escaped
 (``& % # _``), unbalanced braces are dropped (BibTeX cannot read past them), and title words
-with capitals after their first letter (BERT, LLaMA, GPT-4, ImageNet) are braced, so styles
-that lower-case titles keep them.
+with a capital inside them (BERT, LLaMA, GPT-4, ImageNet; not Title-Case compounds such as
+Few-Shot) are braced, so styles that lower-case titles keep them.
 """
 
 from __future__ import annotations
@@ -140,15 +140,19 @@ def _tex(text: str) -> str:
 
 
 def _protect_capitals(title: str) -> str:
-    """Brace words with a capital after their first letter, outside math and existing braces."""
+    """Brace words with a capital inside them (see _has_inner_capital), outside math and braces."""
     if "{" in title:  # the title protects what it wants already
         return title
     parts = _MATH_RE.split(title)
     for i in range(0, len(parts), 2):
-        parts[i] = _WORD_RE.sub(
-            lambda m: f"{{{m[0]}}}" if any(c.isupper() for c in m[0][1:]) else m[0], parts[i]
-        )
+        parts[i] = _WORD_RE.sub(lambda m: f"{{{m[0]}}}" if _has_inner_capital(m[0]) else m[0], parts[i])
     return "".join(parts)
+
+
+def _has_inner_capital(word: str) -> bool:
+    """BERT, LLaMA, GPT-4, ImageNet: a capital after the first letter of a part of the word
+    (Title-Case compounds such as Few-Shot or Vision-Language are not)."""
+    return any(char.isupper() for part in word.split("-") for char in part[1:])
 
 
 def _balanced(text: str) -> str:
