@@ -416,12 +416,13 @@ def test_papers_known_only_by_their_link_are_filled_in_as_a_job(curator_client, 
         (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
     )
     html = curator_client.get("/library/").content.decode()
-    assert 'id="refresh"' in html and "2 papers came from haul posts or a links dataset" in html
+    assert 'id="refresh"' in html
+    assert "2 papers came from haul posts, a links dataset or a reference file" in html
     assert "100 a request, 0 seconds apart" in html
 
     job, page = job_page(curator_client, curator_client.post("/library/refresh/"))
 
-    assert job.state == Job.State.DONE and job.label == "Fill in 2 papers known only by their link"
+    assert job.state == Job.State.DONE and job.label == "Fill in 2 papers known only by a link or a citation"
     assert (job.done, job.total) == (2, 2)
     assert "added 0 / updated 1 / unchanged 0 / failed 1" in page
     assert "arxiv:2401.99999: arXiv has no paper 2401.99999" in page

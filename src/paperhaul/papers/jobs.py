@@ -83,7 +83,7 @@ def start_refresh(user=None) -> Job:
     count = incomplete_count()
     if not count:
         raise InputError("every paper with a link has been fetched from its source already")
-    label = f"Fill in {count} paper{'s' if count != 1 else ''} known only by their link"
+    label = f"Fill in {count} paper{'s' if count != 1 else ''} known only by a link or a citation"
     return _queue(Job(kind=REFRESH, label=label, total=count, created_by=user))
 
 
