@@ -179,6 +179,35 @@ def test_an_entry_without_a_title_is_an_error_naming_it():
     assert str(bad) == "refs.bib:3: entry 'notitle': no title"
 
 
+def test_dblp_crossref_entries_inherit_their_volume_which_is_no_paper():
+    text = """
+@inproceedings{DBLP:conf/nips/VaswaniSPUJGKP17,
+  author = {Ashish Vaswani and Noam Shazeer},
+  title = {Attention is All you Need},
+  crossref = {DBLP:conf/nips/2017},
+  pages = {5998--6008},
+}
+@inproceedings{DBLP:conf/nips/Other17,
+  author = {Someone Else},
+  title = {A Paper Without Identifier},
+  crossref = {DBLP:conf/nips/2017},
+}
+@proceedings{DBLP:conf/nips/2017,
+  editor = {Isabelle Guyon},
+  title = {Advances in Neural Information Processing Systems 30},
+  year = {2017},
+  url = {https://proceedings.neurips.cc/paper/2017},
+  doi = {10.5555/3295222},
+}
+"""
+    first, second = records(text)
+    assert first.title == "Attention is All you Need" and second.title == "A Paper Without Identifier"
+    assert first.journal_ref == "Advances in Neural Information Processing Systems 30 (2017)"
+    assert first.extra["year"] == 2017
+    assert second.key == "title:a paper without identifier"  # never the volume's DOI or URL
+    assert first.doi == second.doi == ""
+
+
 def test_the_same_citation_key_twice_is_read_as_two_entries():
     first, second = records(SCHOLAR + SCHOLAR.replace("1706.03762", "1810.04805"))
     assert (first.key, second.key) == ("arxiv:1706.03762", "arxiv:1810.04805")

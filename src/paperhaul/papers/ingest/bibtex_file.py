@@ -38,6 +38,7 @@ SOURCE = "bibtex"
 _URL_ESCAPE_RE = re.compile(r"\\([_&%#$~])")
 # The parts of ``a # "b" # {c}``: quoted or braced text (one level of inner braces), or a name.
 _CONCATENATED_RE = re.compile(r'"[^"]*"|\{(?:[^{}]|\{[^{}]*\})*\}|[^\s#"{}]+')
+_INHERITED = ("booktitle", "year", "month", "date", "publisher", "editor", "series", "volume")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
 _MONTH_NAMES += ("September", "October", "November", "December")
 _MONTHS = {name[:3].lower(): name for name in _MONTH_NAMES}
@@ -58,6 +59,10 @@ def read_bibtex(text: str, path: str = "") -> Iterator[ParsedRecord]:
 
 
 def _records(blocks: list, macros: dict[str, str], path: str) -> Iterator[ParsedRecord]:
+    entries = {block.key.lower(): block for block in blocks if isinstance(block, Entry)}
+    # DBLP's "with crossref" export: each paper names its proceedings volume (an entry of its
+    # own, not a paper), whose fields it inherits.
+    volumes = {_crossref(block) for block in entries.values()} & entries.keys()
     for block in blocks:
         line = (block.start_line or 0) + 1  # bibtexparser counts lines from 0
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -66,8 +71,10 @@ def _records(blocks: list, macros: dict[str, str], path: str) -> Iterator[Parsed
         if isinstance(block, ParsingFailedBlock):
             yield RecordError(f"malformed entry: {_first_line(block)}", line=line, path=path)
             continue
+        if block.key.lower() in volumes:
+            continue
         try:
-            yield _record(block, macros)
+            yield _record(block, macros, entries.get(_crossref(block)))
         except (_BadEntry, UnusableReference) as exc:
             yield RecordError(f"entry {block.key!r}: {exc}", line=line, path=path)
 
@@ -76,8 +83,25 @@ class _BadEntry(Exception):
     """Why one entry is unusable; becomes a RecordError with its line number."""
 
 
-def _record(entry: Entry, macros: dict[str, str]) -> PaperRecord:
-    fields = {field.key.lower(): _value(field, macros) for field in entry.fields}
+def _crossref(entry: Entry) -> str:
+    field = entry.get("crossref")
+    return str(field.value).strip().lower() if field is not None else ""
+
+
+def _fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
+    return {field.key.lower(): _value(field, macros) for field in entry.fields}
+
+
+def _record(entry: Entry, macros: dict[str, str], volume: Entry | None) -> PaperRecord:
+    fields = _fields(entry, macros)
+    if volume is not None:
+        # What the entry lacks of where and when it appeared comes from its volume (whose title
+        # is the booktitle); never the volume's DOI or URL, which name the volume, not the paper.
+        of_volume = _fields(volume, macros)
+        inherited = {name: of_volume[name] for name in _INHERITED if name in of_volume}
+        if "title" in of_volume:
+            inherited.setdefault("booktitle", of_volume["title"])
+        fields = {**inherited, **fields}
     title = decode(fields.get("title", ""))
     if not title:
         raise _BadEntry("no title")
