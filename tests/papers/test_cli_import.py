@@ -146,7 +146,8 @@ def test_show_a_paper_known_only_by_a_link_says_how_to_complete_it(cli, tmp_path
         "Orca 2",
         "arxiv:2311.11045  https://arxiv.org/abs/2311.11045",
         "",
-        "known only by a link: `paperhaul refresh arxiv:2311.11045` fetches its authors, dates and abstract",
+        "known only by a link or a citation: `paperhaul refresh arxiv:2311.11045` fetches its authors, dates"
+        " and abstract",
     ]
 
 

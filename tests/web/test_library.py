@@ -460,6 +460,25 @@ def test_a_curator_fetches_one_link_only_paper_from_its_page(curator_client, sou
     assert [q.args["id_list"] for q, _ in sources.log] == ["2311.11077"]
 
 
+def test_a_curator_fetches_a_citation_known_only_by_its_title_and_lands_on_the_arxiv_paper(
+    curator_client, sources, tmp_path
+):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@inproceedings{tiny, title={Sparse Mixtures of Tiny Experts for Low-Resource Machine Translation},"
+        " author={Lovelace, Ada}, booktitle={Proceedings of Something}, year={2023}}"
+    )
+    import_file("bibtex", bib)
+    sources.expect_request("/api/query").respond_with_data(
+        (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    paper = Paper.objects.get(key__startswith="title:")
+    page = curator_client.post(f"/p/{paper.pk}/refresh/", follow=True)
+    assert page.redirect_chain == [("/papers/2311.11077", 302)]
+    assert "Fetched from its source" in page.content.decode()
+    assert [q.args["search_query"][:20] for q, _ in sources.log] == ['ti:"sparse mixtures ']
+
+
 def test_fetching_a_paper_arxiv_does_not_have_says_why_and_changes_nothing(curator_client, sources, tmp_path):
     link_only_papers(tmp_path)
     sources.expect_request("/api/query").respond_with_data(

@@ -1,11 +1,16 @@
-"""Filling in papers known only by their link (`paperhaul refresh`, and the Library page's job).
+"""Filling in papers known only by a link or a citation (`paperhaul refresh`, the Library's job).
 
 A haul post or a links dataset brings a paper in with what the post shows: its link, its title and
-the start of its abstract; no authors, no dates, no categories. Such a paper is on no daily list,
-and search and enrichment have little to read. Refreshing asks each paper's own source: arXiv's API
-for arXiv papers (ARXIV_SLICE ids a request, at arXiv's pace), the landing page for a DOI, the page
-itself for any other link. What comes back merges by the library's rules (merge.py): a more trusted
-source replaces what the link brought, and a field a person edited is never touched.
+the start of its abstract; no authors, no dates, no categories. A reference file (BibTeX, RIS)
+brings a citation: a title, authors, a year, often no identifier at all (Google Scholar's entries
+for conference papers). Such a paper is on no daily list, and search and enrichment have little to
+read. Refreshing asks each paper's own source: arXiv's API for arXiv papers (ARXIV_SLICE ids a
+request, at arXiv's pace), the landing page for a DOI, the page itself for any other link; a paper
+known only by its title is looked up on arXiv by that title, and taken only when arXiv has a paper
+of the same title (and, when the citation names authors, the same first author among its own).
+What comes back merges by the library's rules (merge.py): a more trusted source replaces what the
+link brought, a title-only paper becomes the arXiv paper (keeping its votes, notes and hauls), and a
+field a person edited is never touched.
 
 A paper that could not be fetched stays as it was and is listed with the reason; the others go on.
 """
@@ -17,17 +22,21 @@ from collections.abc import Callable, Sequence
 from django.conf import settings
 from django.db.models import QuerySet
 
-from paperhaul.errors import InputError, PaperhaulError, SourceError, SourceUnavailable
+from paperhaul.errors import PaperhaulError, SourceError, SourceUnavailable
 from paperhaul.papers.fetching import arxiv_client, fetch_record
-from paperhaul.papers.ids import key_kind, try_canonical_key, url_for_key
+from paperhaul.papers.ids import key_kind, normalise_title, try_canonical_key, url_for_key
 from paperhaul.papers.ingest import arxiv_api
 from paperhaul.papers.ingest.http import HttpClient
 from paperhaul.papers.models import Paper, SourceRecord
-from paperhaul.papers.records import SOURCE_TRUST
+from paperhaul.papers.records import SOURCE_TRUST, PaperRecord
 from paperhaul.papers.upsert import ImportStats, Library
 
 # Ids per arXiv API request: a few seconds of arXiv's time each, and progress the reader can follow.
 ARXIV_SLICE = 100
+# A title-only paper is looked up by one arXiv search taking its best TITLE_CANDIDATES results;
+# without authors to check, its title must have MIN_TITLE_WORDS words at least.
+TITLE_CANDIDATES = 5
+MIN_TITLE_WORDS = 4
 # The trust of the sources that only link to a paper (a haul post, a links dataset).
 LINK_TRUST = min(SOURCE_TRUST.values())
 
@@ -35,14 +44,14 @@ Progress = Callable[[int, int, ImportStats], None]
 
 
 def incomplete(limit: int | None = None) -> list[str]:
-    """Keys of the papers that only links describe and that a source can be asked about, newest first."""
+    """Keys of the papers that only links or citations describe, newest first."""
     keys = _incomplete().order_by("-pk").values_list("key", flat=True)
     return list(keys[:limit] if limit else keys)
 
 
 def is_incomplete(paper: Paper) -> bool:
-    """Whether only links describe this paper and a source can be asked about it (as incomplete())."""
-    return paper.trust <= LINK_TRUST and key_kind(paper.key) != "title"
+    """Whether only links or citations describe this paper (as incomplete())."""
+    return paper.trust <= LINK_TRUST
 
 
 def incomplete_count() -> int:
@@ -50,8 +59,7 @@ def incomplete_count() -> int:
 
 
 def _incomplete() -> QuerySet[Paper]:
-    # Title-only papers (``title:`` keys) have no source to ask.
-    return Paper.objects.filter(trust__lte=LINK_TRUST).exclude(key__startswith="title:")
+    return Paper.objects.filter(trust__lte=LINK_TRUST)
 
 
 def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> ImportStats:
@@ -63,7 +71,8 @@ def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> Impo
     library = Library()
     unique = list(dict.fromkeys(keys))
     arxiv = [key for key in unique if key_kind(key) == "arxiv"]
-    others = [key for key in unique if key_kind(key) != "arxiv"]
+    titles = [key for key in unique if key_kind(key) == "title"]
+    others = [key for key in unique if key_kind(key) not in ("arxiv", "title")]
     total, done = len(unique), 0
 
     def advance(count: int) -> None:
@@ -81,10 +90,14 @@ def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> Impo
             else:
                 unreachable = _refresh_arxiv(client, library, chunk)
             advance(len(chunk))
+        for key in titles:
+            if unreachable:
+                _fail(library.stats, key, unreachable)
+            else:
+                unreachable = _refresh_by_title(client, library, key)
+            advance(1)
     for key in others:
         try:
-            if key_kind(key) == "title":
-                raise InputError("known only by its title: there is no source to ask")
             library.upsert_one(fetch_record(_address(key)))
         except PaperhaulError as exc:
             _fail(library.stats, key, exc)
@@ -113,6 +126,49 @@ def _refresh_arxiv(client: HttpClient, library: Library, keys: list[str]) -> str
         if key not in found:
             _fail(library.stats, key, f"arXiv has no paper {key.partition(':')[2]}")
     return ""
+
+
+def _refresh_by_title(client: HttpClient, library: Library, key: str) -> str:
+    """Look a title-only paper up on arXiv; returns why when arXiv cannot be reached (else "")."""
+    paper = Paper.objects.get(key=key)
+    words = [word for word in paper.title_norm.split() if word.isascii()]
+    if len(words) < MIN_TITLE_WORDS and not paper.authors:
+        _fail(library.stats, key, "a title this short names no paper for sure without its authors")
+        return ""
+    search = arxiv_api.search(
+        client,
+        settings.PAPERHAUL_ARXIV_API_URL,
+        'ti:"{}"'.format(" ".join(words)),
+        max_results=TITLE_CANDIDATES,
+        sort_by="relevance",
+    )
+    try:
+        match = next((record for record in search if _same_paper(paper, record)), None)
+    except SourceError as exc:
+        _fail(library.stats, key, exc)
+        return str(exc) if isinstance(exc, SourceUnavailable) else ""
+    if match is None:
+        also = " and first author" if paper.authors else ""
+        _fail(library.stats, key, f"arXiv has no paper of this title{also}")
+        return ""
+    library.upsert([match])
+    return ""
+
+
+def _same_paper(paper: Paper, record: PaperRecord) -> bool:
+    """The same normalised title and, when the citation names authors, its first author's family
+    name among the record's (a title alone can be a common one)."""
+    if normalise_title(record.title) != paper.title_norm:
+        return False
+    if not paper.authors:
+        return True
+    family = _family(paper.authors[0])
+    return any(_family(name) == family for name in record.authors)
+
+
+def _family(name: str) -> str:
+    words = normalise_title(name).split()
+    return words[-1] if words else ""
 
 
 def _address(key: str) -> str:

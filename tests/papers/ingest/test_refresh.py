@@ -51,17 +51,19 @@ def import_links(tmp_path: Path, site, extra: list[dict] | None = None) -> None:
     import_file("links", path)
 
 
-def test_incomplete_lists_link_only_papers_newest_first_and_never_title_only_ones(tmp_path, site):
+def test_incomplete_lists_link_and_citation_only_papers_newest_first(tmp_path, site):
     import_links(tmp_path, site)
     Paper.objects.create(key="title:a note", title="A note", title_norm="a note", trust=1)
+    Paper.objects.create(key="title:a record", title="A record", title_norm="a record", trust=2)
     assert incomplete() == [
+        "title:a note",
         page_key(site),
         "arxiv:2401.99999",
         "arxiv:hep-th/9901001",
         "arxiv:2311.11077",
     ]
     assert incomplete(limit=2) == incomplete()[:2]
-    assert incomplete_count() == 4
+    assert incomplete_count() == 5
 
 
 def test_refresh_fills_in_arxiv_papers_and_pages_and_lists_what_it_could_not(tmp_path, site):
@@ -167,9 +169,49 @@ def test_cli_refresh_refuses_what_it_cannot_do_without_asking_anyone(tmp_path, s
     assert site.requests() == []
 
 
-def test_a_title_only_paper_named_by_its_title_is_a_clear_failure(site, capsys):
-    Paper.objects.create(key="title:a reading note", title="A reading note", title_norm="a reading note")
-    with pytest.raises(CommandError, match="1 of 1 could not be fetched"):
-        call_command("refresh", "A reading note")
-    assert "known only by its title" in capsys.readouterr().err
-    assert site.requests() == []
+def cite(tmp_path: Path, bib: str) -> None:
+    """Papers as a researcher's .bib brings them: Google Scholar's entries name no identifier."""
+    path = tmp_path / "refs.bib"
+    path.write_text(bib)
+    import_file("bibtex", path)
+
+
+def test_a_title_only_citation_is_looked_up_on_arxiv_and_becomes_the_arxiv_paper(tmp_path, site, capsys):
+    site.serve("/api/query", API_FEED, content_type="application/atom+xml")
+    cite(
+        tmp_path,
+        "@article{lovelace2023sparse, title={Sparse mixtures of tiny experts for low-resource machine"
+        " translation}, author={Lovelace, Ada and Turing, Alan}, journal={Advances in neural"
+        " information processing systems}, year={2023}}",
+    )
+    (key,) = incomplete()
+    assert key.startswith("title:")
+    pk = Paper.objects.get(key=key).pk
+    call_command("refresh", "--incomplete")
+    assert "updated 1" in capsys.readouterr().out
+    (query,) = site.queries("/api/query")
+    assert (
+        query["search_query"] == 'ti:"sparse mixtures of tiny experts for low resource machine translation"'
+    )
+    paper = Paper.objects.get(pk=pk)  # the same paper (votes, notes, hauls stay), under its arXiv key
+    assert paper.key == "arxiv:2311.11077" and paper.abstract and paper.published
+    assert incomplete() == []
+
+
+def test_a_title_lookup_needs_the_same_first_author_and_a_long_enough_title(tmp_path, site, capsys):
+    site.serve("/api/query", API_FEED, content_type="application/atom+xml")
+    cite(
+        tmp_path,
+        "@misc{other, title={Notes on Branes in a Small Box}, author={Someone Else}}\n"
+        "@misc{short, title={Knots}}\n",
+    )
+    with pytest.raises(CommandError, match="2 of 2 could not be fetched"):
+        call_command("refresh", "--incomplete")
+    err = capsys.readouterr().err
+    assert "title:notes on branes in a small box: arXiv has no paper of this title and first author" in err
+    assert "title:knots: a title this short names no paper for sure without its authors" in err
+    assert len(site.queries("/api/query")) == 1  # the short title is not asked about
+    assert sorted(Paper.objects.values_list("key", flat=True)) == [
+        "title:knots",
+        "title:notes on branes in a small box",
+    ]

@@ -174,6 +174,7 @@ def refresh_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Fetch one paper again from its source (a single request, done at once) and show its page."""
     paper = get_object_or_404(Paper, pk=pk)
     stats = refresh([paper.key])
+    paper.refresh_from_db()  # a paper known only by its title has its arXiv key now
     if stats.failed:
         (reason,) = failures_by_reason(stats.errors)
         messages.error(request, f"Could not fetch it: {reason}")
