@@ -18,7 +18,7 @@ def test_import_a_folder_then_render_a_haul(cli, shared, tmp_path: Path):
         == "hauls: added 11 / updated 0 / unchanged 0; items 197; papers added 197; mentions 0"
     )
     assert re.search(
-        r"^\d+ papers are known only by a link or a citation: `paperhaul refresh --incomplete`",
+        r"^\d+ papers are known only by a link, a citation or a title: `paperhaul refresh --incomplete`",
         done.stderr,
         re.M,
     )

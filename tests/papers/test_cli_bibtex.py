@@ -39,7 +39,10 @@ def test_a_bib_file_imports_once_and_says_how_to_complete_its_papers(cli, refs):
     first = cli("import", "bibtex", str(refs))
     assert first.code == 0, first.stderr
     assert first.stdout.strip().endswith("added 3 / updated 0 / unchanged 0 / failed 0")
-    assert "3 papers are known only by a link or a citation: `paperhaul refresh --incomplete`" in first.stderr
+    assert (
+        "3 papers are known only by a link, a citation or a title: `paperhaul refresh --incomplete`"
+        in first.stderr
+    )
     again = cli("import", "bibtex", str(refs))
     assert again.stdout.strip().endswith("added 0 / updated 0 / unchanged 3 / failed 0")
     assert again.stderr == ""

@@ -146,8 +146,8 @@ def test_show_a_paper_known_only_by_a_link_says_how_to_complete_it(cli, tmp_path
         "Orca 2",
         "arxiv:2311.11045  https://arxiv.org/abs/2311.11045",
         "",
-        "known only by a link or a citation: `paperhaul refresh arxiv:2311.11045` fetches its authors, dates"
-        " and abstract",
+        "known only by a link, a citation or a title: `paperhaul refresh arxiv:2311.11045` fetches its"
+        " authors, dates and abstract",
     ]
 
 
@@ -201,7 +201,7 @@ def test_a_links_import_says_how_to_fetch_the_papers_it_only_links_to(cli, tmp_p
     done = cli("import", "links", str(path))
     assert done.code == 0, done.stderr
     assert done.stderr.strip() == (
-        "1 paper is known only by a link or a citation: `paperhaul refresh --incomplete` fetches "
+        "1 paper is known only by a link, a citation or a title: `paperhaul refresh --incomplete` fetches "
         "their authors, dates and abstracts"
     )
     again = cli("import", "links", str(path))

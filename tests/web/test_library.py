@@ -422,7 +422,10 @@ def test_papers_known_only_by_their_link_are_filled_in_as_a_job(curator_client, 
 
     job, page = job_page(curator_client, curator_client.post("/library/refresh/"))
 
-    assert job.state == Job.State.DONE and job.label == "Fill in 2 papers known only by a link or a citation"
+    assert (
+        job.state == Job.State.DONE
+        and job.label == "Fill in 2 papers known only by a link, a citation or a title"
+    )
     assert (job.done, job.total) == (2, 2)
     assert "added 0 / updated 1 / unchanged 0 / failed 1" in page
     assert "arxiv:2401.99999: arXiv has no paper 2401.99999" in page

@@ -79,4 +79,7 @@ def test_a_library_whose_papers_have_no_date_is_not_called_empty(client, curator
 
     client.force_login(curator)
     html = client.get("/").content.decode()
-    assert 'href="/library/#refresh">Fill in the 1 paper known only by its link</a>' in html
+    assert (
+        'href="/library/#refresh">Fill in the 2 papers known only by a link, a citation or a title</a>'
+        in html
+    )

@@ -79,11 +79,12 @@ def start_sync(categories: Sequence[str], user=None) -> Job:
 
 
 def start_refresh(user=None) -> Job:
-    """Queue a job that fills in every paper known only by its link (papers/refresh.py)."""
+    """Queue a job that fills in every paper known only by a link, a citation or a title
+    (papers/refresh.py)."""
     count = incomplete_count()
     if not count:
         raise InputError("every paper with a link has been fetched from its source already")
-    label = f"Fill in {count} paper{'s' if count != 1 else ''} known only by a link or a citation"
+    label = f"Fill in {count} paper{'s' if count != 1 else ''} known only by a link, a citation or a title"
     return _queue(Job(kind=REFRESH, label=label, total=count, created_by=user))
 
 

@@ -1,4 +1,4 @@
-"""Filling in papers known only by a link or a citation (`paperhaul refresh`, the Library's job).
+"""Filling in papers known only by a link, a citation or a title (`paperhaul refresh`, the Library's job).
 
 A haul post or a links dataset brings a paper in with what the post shows: its link, its title and
 the start of its abstract; no authors, no dates, no categories. A reference file (BibTeX, RIS)
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from paperhaul.errors import PaperhaulError, SourceError, SourceUnavailable
 from paperhaul.papers.fetching import arxiv_client, fetch_record
@@ -44,14 +44,16 @@ Progress = Callable[[int, int, ImportStats], None]
 
 
 def incomplete(limit: int | None = None) -> list[str]:
-    """Keys of the papers that only links or citations describe, newest first."""
+    """Keys of the papers that only links or citations describe, or that have no identifier but
+    their title (a records file may bring such papers too), newest first."""
     keys = _incomplete().order_by("-pk").values_list("key", flat=True)
     return list(keys[:limit] if limit else keys)
 
 
 def is_incomplete(paper: Paper) -> bool:
-    """Whether only links or citations describe this paper (as incomplete())."""
-    return paper.trust <= LINK_TRUST
+    """Whether only links or citations describe this paper, or it has no identifier but its title
+    (as incomplete())."""
+    return paper.trust <= LINK_TRUST or key_kind(paper.key) == "title"
 
 
 def incomplete_count() -> int:
@@ -59,7 +61,7 @@ def incomplete_count() -> int:
 
 
 def _incomplete() -> QuerySet[Paper]:
-    return Paper.objects.filter(trust__lte=LINK_TRUST)
+    return Paper.objects.filter(Q(trust__lte=LINK_TRUST) | Q(key__startswith="title:"))
 
 
 def refresh(keys: Sequence[str], *, on_progress: Progress | None = None) -> ImportStats:

@@ -56,6 +56,7 @@ def test_incomplete_lists_link_and_citation_only_papers_newest_first(tmp_path, s
     Paper.objects.create(key="title:a note", title="A note", title_norm="a note", trust=1)
     Paper.objects.create(key="title:a record", title="A record", title_norm="a record", trust=2)
     assert incomplete() == [
+        "title:a record",
         "title:a note",
         page_key(site),
         "arxiv:2401.99999",
@@ -63,7 +64,7 @@ def test_incomplete_lists_link_and_citation_only_papers_newest_first(tmp_path, s
         "arxiv:2311.11077",
     ]
     assert incomplete(limit=2) == incomplete()[:2]
-    assert incomplete_count() == 5
+    assert incomplete_count() == 6
 
 
 def test_refresh_fills_in_arxiv_papers_and_pages_and_lists_what_it_could_not(tmp_path, site):

@@ -159,7 +159,7 @@ def add(request: HttpRequest) -> HttpResponse:
 @staff_only
 @require_POST
 def fill_in(request: HttpRequest) -> HttpResponse:
-    """Fill in the papers known only by their link, as a job (papers/refresh.py)."""
+    """Fill in the papers known only by a link, a citation or a title, as a job (papers/refresh.py)."""
     try:
         job = jobs.start_refresh(request.user)
     except InputError as exc:

@@ -64,6 +64,6 @@ class Command(LibraryCommand):
         if count:
             papers = "1 paper is" if count == 1 else f"{count} papers are"
             self.stderr.write(
-                f"{papers} known only by a link or a citation: `paperhaul refresh --incomplete`"
+                f"{papers} known only by a link, a citation or a title: `paperhaul refresh --incomplete`"
                 " fetches their authors, dates and abstracts"
             )

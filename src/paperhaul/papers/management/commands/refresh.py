@@ -10,7 +10,8 @@ from paperhaul.progress import progress_bar
 class Command(LibraryCommand):
     help = (
         "Fetch papers of the library again from their source (arXiv's API, the DOI's landing page, "
-        "the page): the named ones, or with --incomplete every paper known only by its link."
+        "the page; arXiv's search for a title): the named ones, or with --incomplete every paper "
+        "known only by a link, a citation or a title."
     )
 
     def add_arguments(self, parser) -> None:

@@ -41,8 +41,8 @@ class Command(LibraryCommand):
             self.stdout.write("\n" + detail["abstract"])
         if is_incomplete(paper):
             self.stdout.write(
-                f"\nknown only by a link or a citation: `paperhaul refresh {detail['key']}` fetches its"
-                " authors, dates and abstract"
+                "\nknown only by a link, a citation or a title: "
+                f"`paperhaul refresh {detail['key']}` fetches its authors, dates and abstract"
             )
         for duplicate in detail["possible_duplicates"]:
             self.stdout.write(f"\npossible duplicate: {duplicate['key']} ({duplicate['reason']})")
