@@ -134,7 +134,7 @@ def _refresh_by_title(client: HttpClient, library: Library, key: str) -> str:
     """Look a title-only paper up on arXiv; returns why when arXiv cannot be reached (else "")."""
     paper = Paper.objects.get(key=key)
     words = [word for word in paper.title_norm.split() if word.isascii()]
-    if len(words) < MIN_TITLE_WORDS and not paper.authors:
+    if not words or (len(words) < MIN_TITLE_WORDS and not paper.authors):
         _fail(library.stats, key, "a title this short names no paper for sure without its authors")
         return ""
     search = arxiv_api.search(
@@ -152,6 +152,9 @@ def _refresh_by_title(client: HttpClient, library: Library, key: str) -> str:
     if match is None:
         also = " and first author" if paper.authors else ""
         _fail(library.stats, key, f"arXiv has no paper of this title{also}")
+        return ""
+    if Paper.objects.filter(key=match.key).exists():  # two items now: reported, never merged silently
+        _fail(library.stats, key, f"the library has it already as {match.key} (see `paperhaul duplicates`)")
         return ""
     library.upsert([match])
     return ""

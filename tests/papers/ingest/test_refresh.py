@@ -199,6 +199,20 @@ def test_a_title_only_citation_is_looked_up_on_arxiv_and_becomes_the_arxiv_paper
     assert incomplete() == []
 
 
+def test_a_title_only_paper_whose_arxiv_paper_is_in_the_library_already_is_left_as_a_duplicate(
+    tmp_path, site, capsys
+):
+    site.serve("/api/query", API_FEED, content_type="application/atom+xml")
+    import_links(tmp_path, site)  # arxiv:hep-th/9901001 among them
+    cite(tmp_path, "@misc{b, title={Notes on Branes in a Small Box}, author={Noether, E.}}")
+    with pytest.raises(CommandError, match="1 of 1 could not be fetched"):
+        call_command("refresh", "title:notes on branes in a small box")
+    assert "the library has it already as arxiv:hep-th/9901001 (see `paperhaul duplicates`)" in (
+        capsys.readouterr().err
+    )
+    assert Paper.objects.filter(key="title:notes on branes in a small box").exists()
+
+
 def test_a_title_lookup_needs_the_same_first_author_and_a_long_enough_title(tmp_path, site, capsys):
     site.serve("/api/query", API_FEED, content_type="application/atom+xml")
     cite(
