@@ -38,6 +38,11 @@ def entries(papers: Iterable[Paper]) -> Iterator[str]:
         separator = "\n"
 
 
+def bibliography(papers: Iterable[Paper]) -> str:
+    """The records of ``papers`` as one .ris text."""
+    return "".join(entries(papers))
+
+
 def reference(paper: Paper, year: int | None) -> dict[str, Any]:
     """The paper as rispy's record (its names for the RIS tags)."""
     kind, _, rest = paper.key.partition(":")

@@ -33,6 +33,21 @@ class DayConverter:
 
 register_converter(DayConverter, "day")
 
+
+class CitationFormat:
+    """The extension of a citation download: .bib (BibTeX) or .ris (web/views/citations.py)."""
+
+    regex = "bib|ris"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CitationFormat, "citation")
+
 urlpatterns = [
     path("", feed.home, name="home"),
     path("day/<day:day>/", feed.day, name="day"),
@@ -43,7 +58,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", topics.topic, name="topic"),
     path("submit/", feed.submit, name="submit"),
     path("search/", search.search, name="search"),
-    path("search/results.bib", citations.search_results, name="search_bibtex"),
+    path("search/results.<citation:fmt>", citations.search_results, name="search_citations"),
     # Hauls: publishing.py makes the same paths (haul_path, tag_path, *_feed_path); keep them equal.
     # Fixed pages under /hauls/ (e.g. /hauls/stats/) go before the <slug> route.
     path("hauls/", hauls.hauls, name="hauls"),
@@ -51,7 +66,7 @@ urlpatterns = [
     path("hauls/feed.atom", for_signed_out_readers(HaulsAtomFeed()), name="hauls_atom"),
     path("hauls/stats/", haul_stats.stats, name="haul_stats"),
     path("hauls/<slug:slug>/", hauls.haul, name="haul"),
-    path("hauls/<slug:slug>/papers.bib", citations.haul, name="haul_bibtex"),
+    path("hauls/<slug:slug>/papers.<citation:fmt>", citations.haul, name="haul_citations"),
     path("tags/<slug:slug>/", hauls.tag, name="haul_tag"),
     path("tags/<slug:slug>/feed.rss", for_signed_out_readers(TagFeed()), name="haul_tag_rss"),
     path("tags/<slug:slug>/feed.atom", for_signed_out_readers(TagAtomFeed()), name="haul_tag_atom"),
@@ -60,7 +75,7 @@ urlpatterns = [
     path("papers/<path:ref>", papers.paper, name="paper"),
     path("p/<int:pk>/vote/", papers.vote, name="vote"),
     path("p/<int:pk>/save/", papers.save, name="save"),
-    path("p/<int:pk>/cite.bib", citations.paper, name="paper_bibtex"),
+    path("p/<int:pk>/cite.<citation:fmt>", citations.paper, name="paper_citation"),
     path("p/<int:pk>/refresh/", library.refresh_paper, name="paper_refresh"),
     path("p/<int:pk>/comments/", papers.comment, name="comment"),
     path("comments/<int:pk>/edit/", papers.edit_comment, name="edit_comment"),
@@ -68,7 +83,7 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", papers.hide_comment, name="hide_comment"),
     path("authors/<path:name>", people.author, name="author"),
     path("u/<str:username>/", people.profile, name="profile"),
-    path("u/<str:username>/saved.bib", citations.saved, name="saved_bibtex"),
+    path("u/<str:username>/saved.<citation:fmt>", citations.saved, name="saved_citations"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

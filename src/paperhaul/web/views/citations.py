@@ -1,7 +1,6 @@
-"""BibTeX downloads: a paper's citation, a reader's saved papers, the papers of a haul, a page
-of search results.
-
-Each is the text `paperhaul cite` prints (papers/bibtex.py), served as a .bib attachment.
+"""Citation downloads: a paper, a reader's saved papers, the papers of a haul, a page of search
+results; each as BibTeX (.bib, the text `paperhaul cite` prints, papers/bibtex.py) or RIS (.ris,
+for EndNote, Mendeley and Zotero, papers/ris.py), chosen by the address's extension.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET
 from paperhaul.community import people
 from paperhaul.community.daily import papers_in_order
 from paperhaul.errors import InputError
-from paperhaul.papers import bibtex
+from paperhaul.papers import bibtex, ris
 from paperhaul.papers.lookup import papers_by_keys
 from paperhaul.papers.models import Paper
 from paperhaul.search import service
@@ -28,31 +27,31 @@ from paperhaul.web.views.hauls import visible_haul
 
 @require_GET
 @for_signed_out_readers
-def paper(request: HttpRequest, pk: int) -> HttpResponse:
+def paper(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     found = get_object_or_404(Paper, pk=pk)
-    return _attachment([found], re.sub(r"[^A-Za-z0-9.]+", "-", found.key))
+    return _attachment([found], re.sub(r"[^A-Za-z0-9.]+", "-", found.key), fmt)
 
 
 @require_GET
-def saved(request: HttpRequest, username: str) -> HttpResponse:
+def saved(request: HttpRequest, username: str, fmt: str) -> HttpResponse:
     """The reader's own saved papers, the latest saved first; nobody else's (a 404, as the tab)."""
     if not request.user.is_authenticated or request.user.get_username() != username:
         raise Http404("no such list")
-    return _attachment(papers_in_order(list(people.saved_paper_ids(request.user))), f"{username}-saved")
+    return _attachment(papers_in_order(list(people.saved_paper_ids(request.user))), f"{username}-saved", fmt)
 
 
 @require_GET
 @for_signed_out_readers
-def haul(request: HttpRequest, slug: str) -> HttpResponse:
+def haul(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The papers a haul covers, in the order of the post."""
     found = visible_haul(request, slug)
     papers = [item.paper for item in found.items.select_related("paper").order_by("position")]
-    return _attachment(papers, f"{found.slug}-papers")
+    return _attachment(papers, f"{found.slug}-papers", fmt)
 
 
 @require_GET
 @for_signed_out_readers
-def search_results(request: HttpRequest) -> HttpResponse:
+def search_results(request: HttpRequest, fmt: str) -> HttpResponse:
     """The papers of one page of a search (same parameters as the search page), in its order."""
     number = page_number(request.GET)
     try:
@@ -62,10 +61,15 @@ def search_results(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     if found.notice == service.NOTHING_TO_SEARCH:
         return HttpResponseBadRequest(found.notice, content_type="text/plain; charset=utf-8")
-    return _attachment(papers_by_keys([hit.key for hit in found.hits]), "search-results")
+    return _attachment(papers_by_keys([hit.key for hit in found.hits]), "search-results", fmt)
 
 
-def _attachment(papers: Iterable[Paper], name: str) -> HttpResponse:
-    response = HttpResponse(bibtex.bibliography(papers), content_type=bibtex.MEDIA_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.bib"'
+# The formats by the extension of their address (the CitationFormat converter of urls.py).
+WRITERS = {"bib": bibtex, "ris": ris}
+
+
+def _attachment(papers: Iterable[Paper], name: str, fmt: str) -> HttpResponse:
+    writer = WRITERS[fmt]
+    response = HttpResponse(writer.bibliography(papers), content_type=writer.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
