@@ -114,9 +114,11 @@ def canonical_key(text: str) -> str:
 
 
 def try_canonical_key(text: str) -> str | None:
+    """The canonical key of ``text``, or None when it names nothing (readers of hand-made files
+    call it on anything; a ValueError of urlsplit's that escaped the checks counts as nothing)."""
     try:
         return canonical_key(text)
-    except UnrecognisedIdentifier:
+    except ValueError:  # UnrecognisedIdentifier is one
         return None
 
 

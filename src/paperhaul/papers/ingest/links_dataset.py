@@ -297,7 +297,7 @@ def _entry_record(line: int, entry: Any, path: str) -> ParsedRecord:
         return bad("entry without src")
     if not title:
         return bad("entry without title")
-    key = _key(src)
+    key = ids.try_canonical_key(src)
     if key is None:
         return bad(f"unusable src URL: {src[:200]!r}")
     blog = (entry.get("blog") or "").strip()
@@ -385,16 +385,9 @@ def write_links(entries: Iterable[dict[str, Any] | PaperRecord]) -> str:
     return orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def _key(url: str) -> str | None:
-    try:
-        return ids.canonical_key(url)
-    except ValueError:  # UnrecognisedIdentifier, and urlsplit's own ValueError on bad ports/IPv6
-        return None
-
-
 def _blog_url(blog: str) -> str:
     """The normalised URL of a digest, or '' when the text is not a URL."""
-    if _key(blog) is None:
+    if ids.try_canonical_key(blog) is None:
         return ""
     try:
         return ids.normalise_url(blog)

@@ -96,11 +96,11 @@ def _key(data: dict[str, Any], title: str) -> tuple[str, str]:
     """The record's key and the URL it gave (kept as abs_url when it is not the key's own URL)."""
     identifier, url = _text(data, "id").strip(), _text(data, "url").strip()
     if identifier:
-        key = _canonical(identifier)
+        key = ids.try_canonical_key(identifier)
         if key is None:
             raise _BadLine(f"unusable id: {identifier[:200]!r}")
     elif url:
-        key = _canonical(url)
+        key = ids.try_canonical_key(url)
         if key is None:
             raise _BadLine(f"unusable url: {url[:200]!r}")
     else:
@@ -109,13 +109,6 @@ def _key(data: dict[str, Any], title: str) -> tuple[str, str]:
         except ids.UnrecognisedIdentifier:
             raise _BadLine(f"title without letters or digits: {title[:200]!r}") from None
     return key, url
-
-
-def _canonical(text: str) -> str | None:
-    try:
-        return ids.canonical_key(text)
-    except ValueError:  # UnrecognisedIdentifier, or urlsplit's ValueError (bad port, IPv6)
-        return None
 
 
 def _text(data: dict[str, Any], name: str) -> str:

@@ -40,7 +40,7 @@ def reference_key(arxiv_hints: Iterable[str], identifiers: Iterable[str], title:
         if hint and (arxiv := ids.arxiv_id(hint)):
             return f"arxiv:{arxiv}"
     for identifier in identifiers:
-        if identifier and (key := _try_key(identifier)):
+        if identifier and (key := ids.try_canonical_key(identifier)):
             return key
     try:
         return ids.title_key(title)
@@ -76,10 +76,3 @@ def given_name_first(name: str) -> str:
     if not comma or "," in given or not family or not given or _NAME_SUFFIX_RE.match(given):
         return name
     return f"{given} {family}"
-
-
-def _try_key(text: str) -> str | None:
-    try:
-        return ids.canonical_key(text)
-    except ValueError:  # UnrecognisedIdentifier, or urlsplit's ValueError (bad port, IPv6)
-        return None

@@ -238,8 +238,8 @@ def _strip_abstract_heading(text: str) -> str:
 
 def _key(meta: dict[str, list[str]], url: str, final_url: str, og_url: str) -> tuple[str, str]:
     """The record's key and its source_id (the key of the URL that was asked for)."""
-    requested = _try_key(url)
-    source_id = requested or _try_key(final_url) or url
+    requested = ids.try_canonical_key(url)
+    source_id = requested or ids.try_canonical_key(final_url) or url
     for candidate in [*meta.get("citation_arxiv_id", ()), final_url, url, og_url]:
         arxiv = _try_arxiv(candidate)
         if arxiv:
@@ -248,10 +248,10 @@ def _key(meta: dict[str, list[str]], url: str, final_url: str, og_url: str) -> t
     if key:
         return key, source_id
     if og_url and not _is_site_root(og_url, final_url):
-        key = _try_key(og_url)
+        key = ids.try_canonical_key(og_url)
         if key:
             return key, source_id
-    key = _try_key(final_url) or requested
+    key = ids.try_canonical_key(final_url) or requested
     if not key:
         raise SourceFormatError("page URL is not a usable URL", url=final_url)
     return key, source_id
@@ -277,20 +277,13 @@ def _doi_key(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    key = _try_key(value if value.lower().startswith(("doi:", "http")) else "doi:" + value)
+    key = ids.try_canonical_key(value if value.lower().startswith(("doi:", "http")) else "doi:" + value)
     return key if key and key.startswith(("doi:", "arxiv:")) else None
 
 
 def _is_site_root(og_url: str, final_url: str) -> bool:
     """Sites that put their home page in og:url on every page must not merge every page."""
     return urlsplit(og_url).path.strip("/") == "" and urlsplit(final_url).path.strip("/") != ""
-
-
-def _try_key(text: str) -> str | None:
-    try:
-        return ids.canonical_key(text) if text else None
-    except ValueError:  # UnrecognisedIdentifier, and urlsplit's ValueError on bad ports/IPv6
-        return None
 
 
 def _try_arxiv(text: str) -> str | None:
@@ -303,7 +296,7 @@ def _try_arxiv(text: str) -> str | None:
 def _aliases(key: str, urls: Iterable[str]) -> tuple[str, ...]:
     aliases, seen = [], {key}
     for url in urls:
-        url_key = _try_key(url)
+        url_key = ids.try_canonical_key(url)
         if url_key and url_key not in seen:
             seen.add(url_key)
             aliases.append(url)
