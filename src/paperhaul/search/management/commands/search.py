@@ -63,13 +63,11 @@ class Command(LibraryCommand):
         if json:
             self.print_json(results.as_json())
             return
-        if bibtex:
-            if results.notice:
-                self.stderr.write(results.notice)
-            self.stdout.write(bibliography(papers_by_keys([hit.key for hit in results.hits])), ending="")
-            return
         if results.notice:
             self.stderr.write(results.notice)
+        if bibtex:
+            self.stdout.write(bibliography(papers_by_keys([hit.key for hit in results.hits])), ending="")
+            return
         for rank, hit in enumerate(results.hits, start=request.offset + 1):
             year = f" ({hit.published.year})" if hit.published else ""
             self.stdout.write(
