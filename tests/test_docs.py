@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _table_rows(text: str) -> dict[str, str]:
     rows = {}
-    for match in re.finditer(r"^\| `([A-Z_]+)` \| ([^|]*) \|", text, re.MULTILINE):
+    for match in re.finditer(r"^\| `([A-Z0-9_]+)` \| ([^|]*) \|", text, re.MULTILINE):
         default = match.group(2).strip()
         rows[match.group(1)] = "" if default == "(empty)" else default.strip("`")
     return rows

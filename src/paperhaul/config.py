@@ -74,6 +74,22 @@ SETTINGS: dict[str, Setting] = {
             "Daily-papers JSON endpoint.",
         ),
         Setting(
+            "PAPERHAUL_OPENREVIEW_API_URL",
+            "https://api2.openreview.net",
+            "OpenReview API (version 2) endpoint.",
+        ),
+        Setting(
+            "PAPERHAUL_OPENREVIEW_API_V1_URL",
+            "https://api.openreview.net",
+            "OpenReview API version 1 endpoint (papers of venues before 2023).",
+        ),
+        Setting(
+            "PAPERHAUL_OPENREVIEW_VENUES",
+            "",
+            "OpenReview venue ids `paperhaul sync openreview` fetches when none is given (comma-separated).",
+        ),
+        Setting("PAPERHAUL_OPENREVIEW_DELAY", "1", "Seconds between two requests to OpenReview's API."),
+        Setting(
             "PAPERHAUL_DOI_RESOLVER_URL",
             "https://doi.org",
             "DOI resolver used to fetch a DOI's page.",

@@ -152,6 +152,27 @@ def test_every_form_of_a_biorxiv_preprint_gives_its_doi(date, number: int, versi
 
 
 @FAST
+@given(
+    st.from_regex(r"[A-Za-z0-9_-]{6,14}", fullmatch=True), st.from_regex(r"[A-Za-z0-9]{6,12}", fullmatch=True)
+)
+def test_every_link_to_an_openreview_paper_gives_its_forum(forum: str, note: str) -> None:
+    key = f"url:https://openreview.net/forum?id={forum}"
+    for form in (
+        f"https://openreview.net/forum?id={forum}",
+        f"http://www.openreview.net/forum/?id={forum}",
+        f"https://openreview.net/pdf?id={forum}",
+        f"openreview.net/forum?id={forum}",
+        f"https://openreview.net/forum?id={forum}&noteId={note}",
+        f"https://openreview.net/forum?noteId={note}&id={forum}#{note}",
+        f"https://openreview.net/forum?id={forum}&referrer=%5BAuthor%20Console%5D(%2Fgroup)",
+        f"url:https://openreview.net/pdf?id={forum}",
+        key,
+    ):
+        assert ids.canonical_key(form) == key, form
+    assert ids.url_for_key(key) == f"https://openreview.net/forum?id={forum}"
+
+
+@FAST
 @given(plain_urls().flatmap(lambda url: st.tuples(st.just(url), url_variants(url))))
 def test_url_normalisation(pair: tuple[str, str]) -> None:
     url, variant = pair
@@ -318,6 +339,14 @@ def test_host_specific_rules() -> None:
     assert ids.canonical_key("https://dl.acm.org/doi/10.1145/3442188.3445922") == (
         "doi:10.1145/3442188.3445922"
     )
+    # OpenReview pages other than a paper's keep their query; PDFs by content hash name no forum.
+    venue = "https://openreview.net/group?id=ICLR.cc/2025/Conference"
+    assert ids.canonical_key(venue) == "url:https://openreview.net/group?id=ICLR.cc%2F2025%2FConference"
+    assert (
+        ids.canonical_key("https://openreview.net/pdf/3f2c9a.pdf")
+        == "url:https://openreview.net/pdf/3f2c9a.pdf"
+    )
+    assert ids.canonical_key("https://openreview.net/forum") == "url:https://openreview.net/forum"
     assert ids.url_for_key("arxiv:hep-th/9901001") == "https://arxiv.org/abs/hep-th/9901001"
     assert ids.url_for_key("doi:10.1038/nature14539") == "https://doi.org/10.1038/nature14539"
 

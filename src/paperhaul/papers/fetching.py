@@ -1,4 +1,4 @@
-"""Fetching one item from the network by its identifier or URL (`paperhaul add`)."""
+"""Fetching one item from the network by its identifier or URL (`paperhaul add`, refresh)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from django.conf import settings
 
-from paperhaul.errors import InputError, SourceFormatError
+from paperhaul.errors import InputError, SourceFormatError, SourceRejected
 from paperhaul.papers import ids
-from paperhaul.papers.ingest import arxiv_api, webpage
+from paperhaul.papers.ingest import arxiv_api, openreview, webpage
 from paperhaul.papers.ingest.http import HttpClient, settings_client
 from paperhaul.papers.records import PaperRecord
 
@@ -18,8 +18,14 @@ def arxiv_client() -> HttpClient:
     return settings_client(min_interval=settings.PAPERHAUL_ARXIV_DELAY)
 
 
+def openreview_client() -> HttpClient:
+    """A client that spaces requests to OpenReview's API PAPERHAUL_OPENREVIEW_DELAY apart."""
+    return settings_client(min_interval=settings.PAPERHAUL_OPENREVIEW_DELAY)
+
+
 def fetch_record(target: str) -> PaperRecord:
-    """The record of an arXiv id, DOI or URL, from arXiv's API, the DOI's landing page or the page."""
+    """The record of an arXiv id, DOI or URL, from arXiv's API, OpenReview's API (a link to a
+    paper's forum or PDF there), the DOI's landing page or the page."""
     key = ids.canonical_key(target)
     kind, _, rest = key.partition(":")
     if kind == "title":
@@ -30,6 +36,14 @@ def fetch_record(target: str) -> PaperRecord:
         if not records:
             raise SourceFormatError(f"arXiv has no paper {rest}", url=settings.PAPERHAUL_ARXIV_API_URL)
         return records[0]
+    forum = openreview.forum_of_key(key)
+    if forum:
+        apis = (settings.PAPERHAUL_OPENREVIEW_API_URL, settings.PAPERHAUL_OPENREVIEW_API_V1_URL)
+        with openreview_client() as client:
+            record = openreview.fetch_forum(client, apis, forum)
+        if record is None:
+            raise SourceRejected(f"OpenReview has no paper {forum}", url=openreview.forum_url(forum))
+        return record
     url = f"{settings.PAPERHAUL_DOI_RESOLVER_URL.rstrip('/')}/{rest}" if kind == "doi" else target.strip()
     with settings_client() as client:
         record = webpage.fetch_page(client, url)

@@ -55,6 +55,7 @@ _ARXIV_MIRRORS = {
     "semanticscholar.org": re.compile(rf"^/arxiv/(?P<rest>{_ARXIV_ID}(?:v\d+)?)(?:/.*)?$"),
 }
 _DOI_HOSTS = {"doi.org", "dx.doi.org"}
+_OPENREVIEW_PAPER_PATHS = ("/forum", "/pdf")
 _PREPRINT_DOI_HOSTS = {"biorxiv.org", "medrxiv.org"}
 _PREPRINT_PATH_RE = re.compile(
     r"^/content/(?P<doi>10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d+)(?:v\d+)?(?:[./].*)?$"
@@ -261,7 +262,16 @@ def _normalise_once(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not k.lower().startswith("utm_") and k.lower() not in dropped
     )
+    if host == "openreview.net" and path in _OPENREVIEW_PAPER_PATHS:
+        path, query = _openreview_forum(path, query)
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _openreview_forum(path: str, query: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """A paper's forum page and its PDF (``/pdf?id=X``) name one paper, ``/forum?id=X``; a link to
+    a comment inside the forum (``&noteId=``) or from a console (``&referrer=``) names it too."""
+    forum = next((value for name, value in query if name == "id" and value), None)
+    return ("/forum", [("id", forum)]) if forum else (path, query)
 
 
 def url_for_key(key: str) -> str:

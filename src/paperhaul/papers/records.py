@@ -153,6 +153,7 @@ SOURCE_TRUST = {
     "arxiv-oai": 3,
     "arxiv-snapshot": 3,
     "arxiv-listing": 3,
+    "openreview": 3,
     "web": 2,
     "daily-papers": 2,
     "jsonl": 2,

@@ -1,9 +1,14 @@
-"""Keeping the library in step with arXiv: OAI-PMH harvests per category, and listing feeds.
+"""Keeping the library in step with its sources: arXiv's OAI-PMH harvests per category and listing
+feeds, the daily-papers list, and OpenReview's venues.
 
 A harvest saves its resumption token in the same transaction as the records of each page, so
 `paperhaul sync arxiv` carries on after a crash or Ctrl-C from the last page written, without
 fetching again what it has. A finished harvest remembers the day it covered; the next one
 starts there (with a day of overlap, as arXiv's datestamps are per day).
+
+An OpenReview venue is a dozen requests at most (a thousand papers each); each page is written in
+its own transaction, and a sync that stopped half-way is simply run again: the pages it wrote come
+back unchanged.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from paperhaul.errors import SourceRejected
-from paperhaul.papers.fetching import arxiv_client
-from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers
+from paperhaul.errors import InputError, SourceRejected
+from paperhaul.papers.fetching import arxiv_client, openreview_client
+from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers, openreview
 from paperhaul.papers.ingest.http import HttpClient, settings_client
 from paperhaul.papers.models import SyncState
 from paperhaul.papers.upsert import ImportStats, Library
@@ -130,3 +135,35 @@ def sync_daily(day: dt.date | None = None) -> ImportStats:
     with settings_client() as client:
         records = daily_papers.fetch_daily_papers(client, settings.PAPERHAUL_DAILY_PAPERS_URL, day)
     return Library().upsert(records)
+
+
+def sync_openreview(
+    venues: Sequence[str],
+    *,
+    on_page: Callable[[SyncProgress, ImportStats], None] | None = None,
+) -> tuple[ImportStats, list[str]]:
+    """Fetch the papers of each OpenReview venue (a venue id such as ``ICLR.cc/2025/Conference``)
+    into the library; returns the stats and a note for each venue that lists no paper."""
+    venues = list(dict.fromkeys(v.strip() for v in venues if v.strip()))
+    if not venues:
+        raise InputError("no venue: give --venue or set PAPERHAUL_OPENREVIEW_VENUES")
+    library = Library()
+    notes: list[str] = []
+    with openreview_client() as client:
+        for venue in venues:
+            progress = SyncProgress(venue)
+            for page in openreview.venue_pages(client, settings.PAPERHAUL_OPENREVIEW_API_URL, venue):
+                with transaction.atomic():
+                    library.upsert(page.records)
+                progress.harvested += page.notes
+                progress.expected = page.count
+                if on_page:
+                    on_page(progress, library.stats)
+            if not progress.harvested:
+                notes.append(
+                    f"{venue}: OpenReview lists no paper in this venue (venue ids look like "
+                    "ICLR.cc/2025/Conference; papers under review are in .../Submission)"
+                )
+    if len(notes) == len(venues):
+        raise InputError(notes[0] if len(notes) == 1 else "; ".join(notes))
+    return library.stats, notes

@@ -113,7 +113,7 @@ def site(_local_server: HTTPServer) -> Iterator[Site]:
 
 @pytest.fixture
 def fast_sources(settings, site):
-    """Point every source at the local server, without arXiv's 3 s pause or retries."""
+    """Point every source at the local server, without arXiv's 3 s pause (nor OpenReview's) or retries."""
     settings.PAPERHAUL_ARXIV_DELAY = 0
     settings.PAPERHAUL_HTTP_RETRIES = 0
     settings.PAPERHAUL_HTTP_TIMEOUT = 2
@@ -122,6 +122,9 @@ def fast_sources(settings, site):
     settings.PAPERHAUL_ARXIV_RSS_URL = site.url("/rss-base")
     settings.PAPERHAUL_DOI_RESOLVER_URL = site.url("/doi")
     settings.PAPERHAUL_DAILY_PAPERS_URL = site.url("/api/daily_papers")
+    settings.PAPERHAUL_OPENREVIEW_API_URL = site.url("/openreview")
+    settings.PAPERHAUL_OPENREVIEW_API_V1_URL = site.url("/openreview-v1")
+    settings.PAPERHAUL_OPENREVIEW_DELAY = 0
     return settings
 
 

@@ -5,18 +5,28 @@ from django.conf import settings
 from paperhaul.errors import InputError
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.papers.management.commands.list import iso_date
-from paperhaul.papers.sync import sync_daily, sync_listings, sync_oai
+from paperhaul.papers.sync import sync_daily, sync_listings, sync_oai, sync_openreview
 from paperhaul.progress import progress_bar
 
 
 class Command(LibraryCommand):
-    help = "Bring the library up to date with arXiv (OAI-PMH harvest, resumable; or listing feeds)."
+    help = (
+        "Bring the library up to date with arXiv (OAI-PMH harvest, resumable; or listing feeds), "
+        "the daily-papers list or OpenReview venues."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "source",
-            choices=["arxiv", "daily"],
-            help="arxiv: papers by category; daily: the daily-papers list",
+            choices=["arxiv", "daily", "openreview"],
+            help="arxiv: papers by category; daily: the daily-papers list; openreview: a venue's papers",
+        )
+        parser.add_argument(
+            "--venue",
+            action="append",
+            default=[],
+            help="openreview: a venue id, e.g. ICLR.cc/2025/Conference or TMLR "
+            "(repeatable; default PAPERHAUL_OPENREVIEW_VENUES)",
         )
         parser.add_argument("--date", help="daily: the day's list to fetch, YYYY-MM-DD (default: today)")
         parser.add_argument(
@@ -35,9 +45,16 @@ class Command(LibraryCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    def handle(self, *args, source, category, since, until, via, date, json, **options) -> None:
+    def handle(self, *args, source, category, since, until, via, date, venue, json, **options) -> None:
         if source == "daily":
             self._finish(sync_daily(iso_date(date) if date else None), [], json)
+            return
+        if source == "openreview":
+            with progress_bar("sync openreview") as bar:
+                stats, notes = sync_openreview(
+                    venue or settings.PAPERHAUL_OPENREVIEW_VENUES, on_page=self._reporter(bar)
+                )
+            self._finish(stats, notes, json)
             return
         categories = category or settings.PAPERHAUL_ARXIV_CATEGORIES
         if not categories:
@@ -49,22 +66,25 @@ class Command(LibraryCommand):
             stats = sync_listings(categories)
         else:
             with progress_bar("sync arxiv") as bar:
-
-                def report(progress, stats) -> None:
-                    bar.update(
-                        completed=progress.harvested,
-                        total=progress.expected,
-                        records=f"{stats.processed:,}",
-                        rate="-",
-                    )
-
                 stats, notes = sync_oai(
                     categories,
                     since=iso_date(since) if since else None,
                     until=iso_date(until) if until else None,
-                    on_page=report,
+                    on_page=self._reporter(bar),
                 )
         self._finish(stats, notes, json)
+
+    @staticmethod
+    def _reporter(bar):
+        def report(progress, stats) -> None:
+            bar.update(
+                completed=progress.harvested,
+                total=progress.expected,
+                records=f"{stats.processed:,}",
+                rate="-",
+            )
+
+        return report
 
     def _finish(self, stats, notes: list[str], json: bool) -> None:
         if json:
