@@ -79,6 +79,7 @@ def job_page(client, response):
     [
         ("get", "/library/"),
         ("post", "/library/sync/"),
+        ("post", "/library/openreview/"),
         ("post", "/library/import/"),
         ("post", "/library/add/"),
         ("post", "/library/refresh/"),
@@ -97,28 +98,32 @@ def test_anonymous_is_sent_to_log_in(client, method, path):
     [
         ("get", "/library/"),
         ("post", "/library/sync/"),
+        ("post", "/library/openreview/"),
         ("post", "/library/add/"),
         ("post", "/library/refresh/"),
         ("get", "/library/jobs/1/"),
     ],
 )
 def test_reader_gets_a_friendly_403(reader_client, method, path):
-    response = getattr(reader_client, method)(path, {"categories": ["cs.CL"], "target": "2311.11077"})
+    data = {"categories": ["cs.CL"], "target": "2311.11077", "venues": "TMLR"}
+    response = getattr(reader_client, method)(path, data)
     assert response.status_code == 403
     assert "curators (staff accounts)" in response.content.decode()
     assert not Job.objects.exists() and not Paper.objects.exists()
 
 
-def test_curator_sees_the_three_forms_and_recent_jobs(curator_client, settings, curator):
+def test_curator_sees_the_forms_and_recent_jobs(curator_client, settings, curator):
     settings.PAPERHAUL_ARXIV_CATEGORIES = ["cs.CL", "stat.ML"]
+    settings.PAPERHAUL_OPENREVIEW_VENUES = ["ICLR.cc/2025/Conference", "TMLR"]
     Job.objects.create(
         kind=jobs.SYNC_LISTINGS, label="Fetch the latest arXiv listings: cs.CL", created_by=curator
     )
     response = curator_client.get("/library/")
     assert response.status_code == 200
     html = response.content.decode()
-    for anchor in ('id="sync"', 'id="import"', 'id="add"'):
+    for anchor in ('id="sync"', 'id="openreview"', 'id="import"', 'id="add"'):
         assert anchor in html
+    assert 'name="venues" value="ICLR.cc/2025/Conference TMLR"' in html
     assert html.count('type="checkbox" name="categories"') == 2
     assert 'value="stat.ML"' in html and "checked" in html
     assert 'enctype="multipart/form-data"' in html
@@ -127,7 +132,7 @@ def test_curator_sees_the_three_forms_and_recent_jobs(curator_client, settings, 
 
 
 def test_forms_refuse_get(curator_client):
-    for path in ("/library/sync/", "/library/import/", "/library/add/"):
+    for path in ("/library/sync/", "/library/openreview/", "/library/import/", "/library/add/"):
         assert curator_client.get(path).status_code == 405
     assert not Job.objects.exists()
 
@@ -136,6 +141,7 @@ def test_forms_refuse_get(curator_client):
     "path, data",
     [
         ("/library/sync/", {"categories": ["cs.CL"]}),
+        ("/library/openreview/", {"venues": "TMLR"}),
         ("/library/import/", {"format": "jsonl"}),
         ("/library/add/", {"target": "2311.11077"}),
     ],

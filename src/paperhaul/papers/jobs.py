@@ -1,4 +1,5 @@
-"""Library jobs started from the web: fetching the latest arXiv listings and importing an uploaded file.
+"""Library jobs started from the web: fetching the latest arXiv listings or an OpenReview venue's papers,
+importing an uploaded file, filling in papers known only by a link.
 
 A Job row is what the staff pages show. `start_*` creates the row and queues the task that runs it
 (papers/tasks.py) in one transaction; `run` does the work and writes its progress into the row as it
@@ -26,16 +27,17 @@ from paperhaul.errors import (
     SourceRejected,
     SourceUnavailable,
 )
-from paperhaul.papers.fetching import arxiv_client
+from paperhaul.papers.fetching import arxiv_client, openreview_client
 from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
 from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count, refresh
-from paperhaul.papers.sync import sync_listing
-from paperhaul.papers.upsert import Library
+from paperhaul.papers.sync import check_venues, no_paper_in, sync_listing, sync_venue
+from paperhaul.papers.upsert import ImportStats, Library
 from paperhaul.progress import Bar
 
 SYNC_LISTINGS = "sync-listings"
+SYNC_OPENREVIEW = "sync-openreview"
 IMPORT = "import"
 REFRESH = "refresh"
 UPLOAD_FORMATS = ("jsonl", "links", "daily", "bibtex", "ris")
@@ -73,6 +75,19 @@ def start_sync(categories: Sequence[str], user=None) -> Job:
         label=f"Fetch the latest arXiv listings: {', '.join(categories)}",
         params={"categories": categories},
         total=len(categories),
+        created_by=user,
+    )
+    return _queue(job)
+
+
+def start_openreview(venues: Sequence[str], user=None) -> Job:
+    """Queue a job that fetches the papers of each OpenReview venue (checked by check_venues)."""
+    venues = check_venues(venues)
+    job = Job(
+        kind=SYNC_OPENREVIEW,
+        label=f"Fetch OpenReview venues: {', '.join(venues)}",
+        params={"venues": venues},
+        total=len(venues),
         created_by=user,
     )
     return _queue(job)
@@ -118,7 +133,8 @@ def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = 
 
 def can_run_again(job: Job) -> bool:
     """A stalled job, or a fetch whose sources all failed (they may answer now; what was fetched stays)."""
-    return job.stalled or (job.state == Job.State.FAILED and job.kind in (SYNC_LISTINGS, REFRESH))
+    fetches = (SYNC_LISTINGS, SYNC_OPENREVIEW, REFRESH)
+    return job.stalled or (job.state == Job.State.FAILED and job.kind in fetches)
 
 
 def restart(job: Job, user=None) -> Job:
@@ -217,14 +233,42 @@ def _sync_listings(params: dict, report: Report) -> bool:
                 report.note(f"{category}: arXiv listings {_problem(exc)}: {exc}")
                 continue
             fetched += 1
-            counts = f"added {stats.added} / updated {stats.updated}"
-            if stats.unchanged:
-                counts += f" / unchanged {stats.unchanged}"
-            report.note(f"{category}: {stats.processed} papers ({counts})")
+            report.note(f"{category}: {_papers(stats)}")
         report.progress(len(categories), len(categories))
     if fetched < len(categories):
         report.note(f"{fetched} of {len(categories)} categories fetched")
     return fetched > 0
+
+
+def _sync_openreview(params: dict, report: Report) -> bool:
+    venues = params["venues"]
+    fetched = 0
+    with openreview_client() as client:
+        for done, venue in enumerate(venues):
+            report.progress(done, len(venues), f"fetching {venue}…")
+            library = Library()
+            try:
+                progress = sync_venue(client, venue, library)
+            except SourceError as exc:
+                report.note(f"{venue}: OpenReview {_problem(exc)}: {exc}")
+                continue
+            if not progress.harvested:
+                report.note(no_paper_in(venue))
+                continue
+            fetched += 1
+            report.note(f"{venue}: {_papers(library.stats)}")
+        report.progress(len(venues), len(venues))
+    if fetched < len(venues):
+        report.note(f"{fetched} of {len(venues)} venues fetched")
+    return fetched > 0
+
+
+def _papers(stats: ImportStats) -> str:
+    """ "4 papers (added 3 / updated 1)", with "/ unchanged N" when some were."""
+    counts = f"added {stats.added} / updated {stats.updated}"
+    if stats.unchanged:
+        counts += f" / unchanged {stats.unchanged}"
+    return f"{stats.processed} paper{'s' if stats.processed != 1 else ''} ({counts})"
 
 
 def _problem(exc: SourceError) -> str:
@@ -284,6 +328,7 @@ def _note_some(report: Report, lines: list[str]) -> None:
 
 _RUNNERS: dict[str, Callable[[dict, Report], bool]] = {
     SYNC_LISTINGS: _sync_listings,
+    SYNC_OPENREVIEW: _sync_openreview,
     IMPORT: _import,
     REFRESH: _refresh,
 }

@@ -14,8 +14,10 @@ back unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +31,9 @@ from paperhaul.papers.models import SyncState
 from paperhaul.papers.upsert import ImportStats, Library
 
 DEFAULT_DAYS = 7
+# An OpenReview venue id: ICLR.cc/2025/Conference, TMLR, NeurIPS.cc/2024/Workshop/SSL/Submission.
+VENUE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+){0,8}")
+MAX_VENUES = 20
 
 
 @dataclass
@@ -143,27 +148,62 @@ def sync_openreview(
     on_page: Callable[[SyncProgress, ImportStats], None] | None = None,
 ) -> tuple[ImportStats, list[str]]:
     """Fetch the papers of each OpenReview venue (a venue id such as ``ICLR.cc/2025/Conference``)
-    into the library; returns the stats and a note for each venue that lists no paper."""
-    venues = list(dict.fromkeys(v.strip() for v in venues if v.strip()))
-    if not venues:
-        raise InputError("no venue: give --venue or set PAPERHAUL_OPENREVIEW_VENUES")
+    into the library; returns the stats and a note for each venue that lists no paper. When none
+    lists any (a misspelt id), that is the error."""
+    venues = check_venues(venues)
     library = Library()
     notes: list[str] = []
     with openreview_client() as client:
         for venue in venues:
-            progress = SyncProgress(venue)
-            for page in openreview.venue_pages(client, settings.PAPERHAUL_OPENREVIEW_API_URL, venue):
-                with transaction.atomic():
-                    library.upsert(page.records)
-                progress.harvested += page.notes
-                progress.expected = page.count
-                if on_page:
-                    on_page(progress, library.stats)
-            if not progress.harvested:
-                notes.append(
-                    f"{venue}: OpenReview lists no paper in this venue (venue ids look like "
-                    "ICLR.cc/2025/Conference; papers under review are in .../Submission)"
-                )
+            if not sync_venue(client, venue, library, on_page).harvested:
+                notes.append(no_paper_in(venue))
     if len(notes) == len(venues):
-        raise InputError(notes[0] if len(notes) == 1 else "; ".join(notes))
+        raise InputError("; ".join(notes))
     return library.stats, notes
+
+
+def sync_venue(
+    client: HttpClient,
+    venue: str,
+    library: Library,
+    on_page: Callable[[SyncProgress, ImportStats], None] | None = None,
+) -> SyncProgress:
+    """Fetch one venue's papers into ``library``, a page a transaction."""
+    progress = SyncProgress(venue)
+    for page in openreview.venue_pages(client, settings.PAPERHAUL_OPENREVIEW_API_URL, venue):
+        with transaction.atomic():
+            library.upsert(page.records)
+        progress.harvested += page.notes
+        progress.expected = page.count
+        if on_page:
+            on_page(progress, library.stats)
+    return progress
+
+
+def no_paper_in(venue: str) -> str:
+    return (
+        f"{venue}: OpenReview lists no paper in this venue (venue ids look like "
+        "ICLR.cc/2025/Conference; papers under review are in .../Submission)"
+    )
+
+
+def check_venues(venues: Sequence[str]) -> list[str]:
+    """The venue ids, each once in the given order, when each looks like one; a venue's page
+    (``https://openreview.net/group?id=ICLR.cc/2025/Conference``) names its id."""
+    unique = list(dict.fromkeys(_venue_id(v) for v in venues if v.strip()))
+    if not unique:
+        raise InputError("no venue: give --venue or set PAPERHAUL_OPENREVIEW_VENUES")
+    if len(unique) > MAX_VENUES:
+        raise InputError(f"at most {MAX_VENUES} venues at a time, not {len(unique)}")
+    for venue in unique:
+        if not VENUE_RE.fullmatch(venue):
+            raise InputError(f"“{venue[:60]}” is not an OpenReview venue id (like ICLR.cc/2025/Conference)")
+    return unique
+
+
+def _venue_id(text: str) -> str:
+    text = text.strip()
+    parts = urlsplit(text) if "://" in text else None
+    if parts and (parts.hostname or "").endswith("openreview.net"):
+        return dict(parse_qsl(parts.query)).get("id", text)
+    return text

@@ -117,6 +117,7 @@ urlpatterns = [
     ),
     path("library/", library.overview, name="library"),
     path("library/sync/", library.sync, name="library_sync"),
+    path("library/openreview/", library.sync_openreview, name="library_openreview"),
     path("library/import/", library.import_file, name="library_import"),
     path("library/add/", library.add, name="library_add"),
     path("library/export/<str:fmt>/", library.export_file, name="library_export"),

@@ -180,3 +180,12 @@ def test_the_upgrade_keys_papers_by_their_forum():
         assert paper.key == f"url:https://openreview.net/{after}", before
         assert Identifier.objects.filter(key=paper.key, paper=paper).exists()
         assert Identifier.objects.filter(key=before, paper=paper).exists(), "the old link still resolves"
+
+
+def test_a_venue_page_names_its_venue_and_a_malformed_id_is_refused(site, capsys):
+    serve_venues(site, {"ICLR.cc/2025/Conference": [ACCEPTED]})
+    call_command("sync", "openreview", "--venue", "https://openreview.net/group?id=ICLR.cc/2025/Conference")
+    assert capsys.readouterr().out.startswith("added 1")
+    with pytest.raises(CommandError, match="“ICLR 2025” is not an OpenReview venue id"):
+        call_command("sync", "openreview", "--venue", "ICLR 2025")
+    assert len(site.requests(NOTES)) == 1

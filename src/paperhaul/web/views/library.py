@@ -1,6 +1,7 @@
-"""The staff Library page: fill the library from arXiv's listings, a file or a URL, and follow the jobs.
+"""The staff Library page: fill the library from arXiv's listings, an OpenReview venue, a file or a URL,
+and follow the jobs.
 
-Fetching listings and importing files run as jobs in `paperhaul worker` (papers/jobs.py); adding
+Fetching listings or venues and importing files run as jobs in `paperhaul worker` (papers/jobs.py); adding
 one paper is a single request to its source, so it is done at once and lands on the paper's page.
 """
 
@@ -62,6 +63,25 @@ class SyncForm(forms.Form):
         return data
 
 
+class OpenReviewForm(forms.Form):
+    venues = forms.CharField(
+        max_length=2000,
+        label="Venue ids",
+        error_messages={"required": "give at least one venue id, e.g. ICLR.cc/2025/Conference"},
+        help_text="Separated by spaces or commas, e.g. ICLR.cc/2025/Conference TMLR.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "venues" not in data:
+            return data
+        try:
+            data["chosen"] = jobs.check_venues(re.split(r"[\s,]+", data.get("venues", "")))
+        except InputError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="File")
     format = forms.ChoiceField(choices=FORMAT_CHOICES, label="Format")
@@ -87,6 +107,9 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 def _overview(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     context.setdefault("sync_form", SyncForm())
     context.setdefault("import_form", ImportForm())
+    context.setdefault(
+        "openreview_form", OpenReviewForm(initial={"venues": " ".join(settings.PAPERHAUL_OPENREVIEW_VENUES)})
+    )
     context.setdefault("target", "")
     context.update(
         jobs=Job.objects.select_related("created_by")[:RECENT_JOBS],
@@ -112,6 +135,16 @@ def sync(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _overview(request, 400, sync_form=form)
     job = jobs.start_sync(form.cleaned_data["chosen"], request.user)
+    return redirect("job", pk=job.pk)
+
+
+@staff_only
+@require_POST
+def sync_openreview(request: HttpRequest) -> HttpResponse:
+    form = OpenReviewForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, 400, openreview_form=form)
+    job = jobs.start_openreview(form.cleaned_data["chosen"], request.user)
     return redirect("job", pk=job.pk)
 
 
