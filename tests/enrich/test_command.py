@@ -86,7 +86,8 @@ def test_enrich_end_to_end(cli, library):
     plain = cli("enrich")
     assert plain.stdout.splitlines() == [
         "topics: decided 0 (0 changed) / person's kept 0 / without topic 0",
-        "takeaways: extractive 0 / language model 0 / fell back to extractive 0 / unchanged 0",
+        "takeaways: extractive 0 / authors' TL;DR 0 / language model 0 / fell back to extractive 0"
+        " / unchanged 0",
     ]
 
 
@@ -114,6 +115,7 @@ def test_enrich_with_a_language_model(tmp_path, library, fake_llm):
     assert summary["llm_model"] == "fake-model"
     assert summary["takeaways"] | {"errors": []} == {
         "extractive": 4,
+        "authors": 0,
         "llm": 3,
         "fallback": 1,
         "unchanged": 0,

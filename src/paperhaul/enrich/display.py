@@ -37,6 +37,8 @@ def made_how(takeaway: Takeaway) -> str:
         return "edited by a person"
     if takeaway.method == Takeaway.Method.LLM:
         return f"summarised by {takeaway.model}"
+    if takeaway.method == Takeaway.Method.AUTHORS:
+        return "the authors' TL;DR"
     return "extracted from the abstract"
 
 

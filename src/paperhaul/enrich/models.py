@@ -76,13 +76,15 @@ class TopicState(models.Model):
 
 class Takeaway(models.Model):
     """One takeaway of a paper per method and model: cached, so a paper is never summarised twice by
-    the same model for the same text. Shown: a person's, else a language model's, else the extractive.
+    the same model for the same text. Shown: a person's, else the authors' own TL;DR (OpenReview asks
+    for one), else a language model's, else the extractive.
     """
 
     class Method(models.TextChoices):
         EXTRACTIVE = "extractive"
         LLM = "llm", "language model"
         PERSON = "person"
+        AUTHORS = "authors", "the authors' TL;DR"
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="takeaways", db_index=False)
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.PERSON)

@@ -1,7 +1,8 @@
 """Keeping takeaways in step with the library, and choosing the one a reader sees.
 
-Every paper with an abstract gets the extractive takeaway (tldr.py); with an endpoint configured it
-also gets the language model's (llm.py), asked for in parallel threads and cached per paper and
+Every paper with an abstract gets the extractive takeaway (tldr.py), and a paper whose authors
+wrote a TL;DR for it (OpenReview asks for one) gets theirs; with an endpoint configured it also
+gets the language model's (llm.py), asked for in parallel threads and cached per paper and
 model. A takeaway is current while the hash of what it was made from is unchanged (the extractor's
 version with the title and abstract, or the model's prompt), so re-running is cheap and an
 interrupted run carries on. When the model fails, the extractive takeaway stands and the next run
@@ -18,22 +19,28 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from paperhaul.enrich import sentences
 from paperhaul.enrich.llm import LLMClient, prompt_text
 from paperhaul.enrich.models import Takeaway
 from paperhaul.enrich.scope import Scope
-from paperhaul.enrich.tldr import EXTRACTOR, Summary, summarise
+from paperhaul.enrich.tldr import EXTRACTOR, Summary, capitalise, summarise
 from paperhaul.errors import PaperhaulError
-from paperhaul.papers.models import Paper
+from paperhaul.papers.models import Paper, SourceRecord
 
 BATCH = 200
 LLM_BATCH = 20  # model calls are slow: smaller batches commit (and show progress) more often
 MAX_KEPT_ERRORS = 20
 EXTRACTIVE, LLM, PERSON = Takeaway.Method.EXTRACTIVE, Takeaway.Method.LLM, Takeaway.Method.PERSON
+AUTHORS = Takeaway.Method.AUTHORS
+# The source whose records carry the authors' TL;DR (papers/ingest/openreview.py), and the
+# ``model`` its takeaways are stored under.
+AUTHORS_SOURCE = "openreview"
 
 
 @dataclass
 class TakeawayStats:
     extractive: int = 0
+    authors: int = 0
     llm: int = 0
     fallback: int = 0
     unchanged: int = 0
@@ -41,14 +48,16 @@ class TakeawayStats:
 
     def summary(self) -> str:
         line = (
-            f"takeaways: extractive {self.extractive} / language model {self.llm} / "
-            f"fell back to extractive {self.fallback} / unchanged {self.unchanged}"
+            f"takeaways: extractive {self.extractive} / authors' TL;DR {self.authors} / "
+            f"language model {self.llm} / fell back to extractive {self.fallback} / "
+            f"unchanged {self.unchanged}"
         )
         return line + (f" (first error: {self.errors[0]})" if self.errors else "")
 
     def as_json(self) -> dict:
         return {
             "extractive": self.extractive,
+            "authors": self.authors,
             "llm": self.llm,
             "fallback": self.fallback,
             "unchanged": self.unchanged,
@@ -90,6 +99,7 @@ def write_takeaways(
             break
         below = rows[-1][0]
         touched = _extractive_batch(rows, stats, force=scope.force)
+        touched |= _authors_batch(rows, stats, force=scope.force)
         if llm is not None:
             touched |= _llm_batch(llm, rows, stats, force=scope.force)
         stats.unchanged += len(rows) - len(touched)
@@ -144,6 +154,30 @@ def _extractive_batch(rows: list[tuple], stats: TakeawayStats, *, force: bool) -
         paper_id__in=list(made), model=EXTRACTOR
     ).delete()
     stats.extractive += len(made)
+    return set(made)
+
+
+def _authors_batch(rows: list[tuple], stats: TakeawayStats, *, force: bool) -> set[int]:
+    """Take the authors' TL;DR of the papers that have one; returns the papers given a new text.
+    A TL;DR the source no longer gives is removed."""
+    ids = [row[0] for row in rows]
+    records = SourceRecord.objects.filter(paper_id__in=ids, source=AUTHORS_SOURCE)
+    given = {}
+    for pid, data in records.values_list("paper_id", "data"):
+        tldr = data.get("tldr") if isinstance(data, dict) else None
+        if isinstance(tldr, str) and (text := capitalise(sentences.clean(tldr))):
+            given[pid] = text
+    known = _known(ids, AUTHORS, AUTHORS_SOURCE)
+    made, unchanged = {}, []
+    for pid, text in given.items():
+        digest = input_hash(AUTHORS_SOURCE, text)
+        if not force and known.get(pid) == digest:
+            unchanged.append(pid)
+        else:
+            made[pid] = (Summary(text, ()), digest, "")
+    _save(AUTHORS, AUTHORS_SOURCE, made, unchanged)
+    Takeaway.objects.filter(paper_id__in=[pid for pid in ids if pid not in given], method=AUTHORS).delete()
+    stats.authors += len(made)
     return set(made)
 
 
@@ -219,8 +253,9 @@ def write_by_person(paper: Paper, text: str, closer_look: Iterable[str] = ()) ->
 
 
 def shown(paper_ids: Iterable[int], llm_model: str | None = None) -> dict[int, Takeaway]:
-    """The takeaway a reader sees, per paper: a person's, else the configured model's (or
-    ``llm_model``'s), else another model's (the newest), else the extractive one.
+    """The takeaway a reader sees, per paper: a person's, else the authors' TL;DR, else the
+    configured model's (or ``llm_model``'s), else another model's (the newest), else the
+    extractive one.
 
     Ranked here rather than in SQL: every page of papers asks, and a plain query of a few rows
     a paper costs a fraction of building one with the ranking in it.
@@ -233,10 +268,12 @@ def shown(paper_ids: Iterable[int], llm_model: str | None = None) -> dict[int, T
     def rank(row: Takeaway) -> tuple[int, float]:
         if row.method == PERSON:
             place = 0
+        elif row.method == AUTHORS:
+            place = 1
         elif row.method == LLM:
-            place = 1 if row.model == llm_model else 2
+            place = 2 if row.model == llm_model else 3
         else:
-            place = 3
+            place = 4
         return place, -row.generated_at.timestamp()
 
     chosen: dict[int, Takeaway] = {}

@@ -22,7 +22,9 @@ class Command(LibraryCommand):
         parser.add_argument("--category", action="append", default=[], help="e.g. cs.CL (repeatable)")
         parser.add_argument("--since", help="first version on or after YYYY-MM-DD")
         parser.add_argument("--until", help="first version on or before YYYY-MM-DD")
-        parser.add_argument("--source", help="e.g. arxiv-api, arxiv-oai, arxiv-snapshot, daily-papers, web")
+        parser.add_argument(
+            "--source", help="e.g. arxiv-api, arxiv-oai, arxiv-snapshot, daily-papers, openreview, web"
+        )
         parser.add_argument("--limit", type=int, default=50)
         parser.add_argument("--offset", type=int, default=0)
         output = parser.add_mutually_exclusive_group()
