@@ -28,6 +28,20 @@ def test_author_page_lists_their_papers_newest_first(client, papers):
     assert "<h1>Ada Lovelace</h1>" in html
 
 
+def test_an_author_is_followed_by_feed_and_e_mail(client, papers):
+    html = client.get("/authors/Ada Lovelace").content.decode()
+    query = "q=author%3A%22Ada+Lovelace%22"
+    assert f'<a href="/feeds/search.rss?{query}" type="application/rss+xml">RSS</a>' in html
+    assert f'href="/feeds/search.atom?{query}"' in html and f'href="/subscribe/?{query}"' in html
+    assert 'rel="alternate" type="application/rss+xml"' in html
+    feed = client.get(f"/feeds/search.rss?{query}").content.decode()
+    newest, older = "Speech Recognition with Tiny Transformers", "Reward Models Are Not Enough"
+    assert feed.index(newest) < feed.index(older)
+    assert "Sparse Attention for Long Documents" not in feed
+    form = client.get(f"/subscribe/?{query}").content.decode()
+    assert "author:&quot;Ada Lovelace&quot;" in form
+
+
 def test_author_names_must_match_a_whole_author(client, papers):
     """Words that run on from one author into the next are not that author."""
     Library().upsert(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -32,7 +34,10 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
     if not ids:
         raise Http404("no paper has this author")
     page, voted = _papers_page(request, window(ids, number))
-    return render(request, "people/author.html", {"name": name, "page": page, "voted": voted})
+    # Followed as the search for the name (feeds and e-mail digests of searches, newest first).
+    follow_query = urlencode({"q": 'author:"{}"'.format(" ".join(name.replace('"', " ").split()))})
+    context = {"name": name, "page": page, "voted": voted, "follow_query": follow_query}
+    return render(request, "people/author.html", context)
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
