@@ -216,3 +216,27 @@ def test_papers_without_vectors_show_no_related_section(client, papers):
     response = client.get(DPO)
     assert response.context["related"] == []
     assert "Related papers" not in main(response)
+
+
+def test_an_arxiv_preprint_and_its_openreview_version_point_to_each_other(client, db):
+    from django.core.cache import cache
+
+    from paperhaul.papers.ingest.openreview import parse_note
+    from paperhaul.papers.models import PossibleDuplicate
+    from tests.papers.ingest.test_openreview import ACCEPTED
+
+    library = Library()
+    library.upsert([record("arxiv:2410.01234", "Scaling Laws for Sparse Mixture-of-Experts")])
+    library.upsert([parse_note(ACCEPTED)])  # the same normalised title: reported, not merged
+    arxiv = client.get("/papers/2410.01234").content.decode()
+    assert "<dt>Possibly the same paper</dt>" in arxiv
+    forum = "/papers/url:https://openreview.net/forum%3Fid%3DabcDEF123x"
+    assert f'<a href="{forum}">Scaling Laws for Sparse Mixture-of-Experts</a>' in arxiv
+    assert "(OpenReview: ICLR 2025 Oral)" in arxiv
+    openreview = client.get(forum).content.decode()
+    title = "Scaling Laws for Sparse Mixture-of-Experts"
+    assert f'<a href="/papers/2410.01234">{title}</a> <span class="hint">(arXiv)' in openreview
+    assert ">OpenReview forum</a>" in openreview
+    PossibleDuplicate.objects.update(status=PossibleDuplicate.Status.DISMISSED)
+    cache.clear()  # signed-out readers' pages are kept for a minute
+    assert "Possibly the same paper" not in client.get("/papers/2410.01234").content.decode()

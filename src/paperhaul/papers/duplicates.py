@@ -27,6 +27,17 @@ def report(one: int, two: int, reason: str) -> bool:
     return created
 
 
+def twins(paper: Paper) -> list[Paper]:
+    """The items reported as possibly this paper and not dismissed (an arXiv preprint's OpenReview
+    or ACL Anthology version, and the other way round), oldest first."""
+    open_reports = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN)
+    ids = {
+        *open_reports.filter(paper=paper).values_list("other_id", flat=True),
+        *open_reports.filter(other=paper).values_list("paper_id", flat=True),
+    }
+    return list(Paper.objects.filter(pk__in=ids).order_by("pk"))
+
+
 def scan_near_titles(ratio: float = NEAR_RATIO) -> int:
     """Report pairs of titles at least ``ratio`` similar; returns how many reports are new."""
     new = 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.urls import reverse
 
 from paperhaul.papers.ids import url_for_key
+from paperhaul.papers.ingest.openreview import forum_of_key
 from paperhaul.papers.models import Paper
 
 
@@ -56,12 +57,28 @@ def vote_path(paper_id: int) -> str:
     return _path("vote", paper_id)
 
 
+def home_of(paper: Paper) -> str:
+    """Where a paper comes from, in a word: arXiv, OpenReview, DOI, the host of its page; "" for
+    a paper known only by its title."""
+    kind = paper.kind
+    if kind == "arxiv":
+        return "arXiv"
+    if kind == "doi":
+        return "DOI"
+    if forum_of_key(paper.key):
+        return "OpenReview"
+    return (urlsplit(url_for_key(paper.key)).hostname or "") if kind == "url" else ""
+
+
 def outbound(paper: Paper) -> list[tuple[str, str]]:
     """Where a paper lives elsewhere, as (label, address): its own page (arXiv's abstract page, the
-    DOI's landing page, or the page itself), its PDF (arXiv's when the library has none) and its
-    code, leaving out unusable addresses and a page that is the code's own (a repository)."""
+    DOI's landing page, its forum on OpenReview, or the page itself), its PDF (arXiv's when the
+    library has none) and its code, leaving out unusable addresses and a page that is the code's
+    own (a repository)."""
     kind = paper.kind
     own = "Abstract page" if kind in ("arxiv", "doi") else "Web page"
+    if forum_of_key(paper.key):
+        own = "OpenReview forum"
     pdf = paper.pdf_url or (url_for_key(paper.key).replace("/abs/", "/pdf/") if kind == "arxiv" else "")
     candidates = [("PDF", pdf), ("Code", paper.code_url)]
     if paper.url != paper.code_url:

@@ -17,7 +17,7 @@ from paperhaul.community.models import Comment
 from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
-from paperhaul.papers import bibtex
+from paperhaul.papers import bibtex, duplicates
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Paper
@@ -69,6 +69,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
+        "twins": [(twin, links.home_of(twin)) for twin in duplicates.twins(paper)],
         "coverage": coverage(paper),
         "citation": bibtex.bibliography([paper]),
         "citation_meta": links.citation_meta(paper),
