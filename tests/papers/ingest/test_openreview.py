@@ -225,6 +225,15 @@ def test_a_venue_of_exactly_one_page_asks_once(site, http_client):
 
 
 @pytest.mark.network_source
+def test_a_server_that_ignores_the_offset_is_an_error_not_an_endless_loop(site, http_client):
+    page = orjson.dumps({"notes": numbered(PAGE_SIZE)})  # no count, and the same page every time
+    site.serve(NOTES, page, content_type=JSON)
+    with pytest.raises(SourceFormatError, match="the page at offset 1000 repeats an earlier one"):
+        list(venue_pages(http_client, site.url(""), "TMLR"))
+    assert len(site.requests(NOTES)) == 2
+
+
+@pytest.mark.network_source
 def test_a_reply_among_the_notes_is_skipped_and_logged(site, http_client, caplog):
     site.serve(NOTES, orjson.dumps({"notes": [REVIEW, ACCEPTED], "count": 2}), content_type=JSON)
     with caplog.at_level(logging.WARNING):

@@ -63,12 +63,18 @@ def forum_of_key(key: str) -> str | None:
 
 def venue_pages(client: HttpClient, base_url: str, venue_id: str) -> Iterator[Page]:
     """Every paper of ``venue_id``, a page (PAGE_SIZE notes) at a time, in the API's order."""
-    offset = 0
+    offset, firsts = 0, set()
     while True:
         params = {"content.venueid": venue_id, "limit": PAGE_SIZE, "offset": offset}
         document = _get(client, _notes_url(base_url), params)
         notes = document["notes"]
         count = document.get("count") if isinstance(document.get("count"), int) else None
+        first = notes[0].get("id") if notes and isinstance(notes[0], dict) else None
+        if first is not None and first in firsts:  # a server that ignores the offset would never end
+            raise SourceFormatError(
+                f"OpenReview: the page at offset {offset} repeats an earlier one", url=base_url
+            )
+        firsts.add(first)
         yield Page(list(_records(notes)), count, len(notes))
         offset += len(notes)
         if len(notes) < PAGE_SIZE or (count is not None and offset >= count):
