@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from django.db.models import Q
+
 from paperhaul.papers.models import Paper, PossibleDuplicate
 
 NEAR_RATIO = 0.93
@@ -27,15 +29,15 @@ def report(one: int, two: int, reason: str) -> bool:
     return created
 
 
-def twins(paper: Paper) -> list[Paper]:
+def twins(paper: Paper) -> list[tuple[Paper, str]]:
     """The items reported as possibly this paper and not dismissed (an arXiv preprint's OpenReview
-    or ACL Anthology version, and the other way round), oldest first."""
+    or ACL Anthology version, and the other way round), with the reason, oldest report first."""
     open_reports = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN)
-    ids = {
-        *open_reports.filter(paper=paper).values_list("other_id", flat=True),
-        *open_reports.filter(other=paper).values_list("paper_id", flat=True),
-    }
-    return list(Paper.objects.filter(pk__in=ids).order_by("pk"))
+    reports = open_reports.filter(Q(paper=paper) | Q(other=paper))
+    return [
+        (report.other if report.paper_id == paper.pk else report.paper, report.reason)
+        for report in reports.select_related("paper", "other").order_by("pk")
+    ]
 
 
 def scan_near_titles(ratio: float = NEAR_RATIO) -> int:

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from paperhaul.papers import ids
 from paperhaul.papers.bibtex import bibliography
-from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory, PossibleDuplicate
+from paperhaul.papers.duplicates import twins
+from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory
 
 
 def find_paper(text: str) -> Paper | None:
@@ -78,11 +79,6 @@ def paper_summary(paper: Paper) -> dict[str, Any]:
 
 def paper_detail(paper: Paper) -> dict[str, Any]:
     """Everything the library knows about a paper, as `paperhaul show --json` prints it."""
-    duplicates = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN)
-    others = [
-        (d.other if d.paper_id == paper.pk else d.paper, d.reason)
-        for d in duplicates.filter(Q(paper=paper) | Q(other=paper)).select_related("paper", "other")
-    ]
     return {
         **paper_summary(paper),
         "abstract": paper.abstract,
@@ -110,5 +106,5 @@ def paper_detail(paper: Paper) -> dict[str, Any]:
             }
             for s in paper.source_records.order_by("fetched_at")
         ],
-        "possible_duplicates": [{"key": o.key, "title": o.title, "reason": r} for o, r in others],
+        "possible_duplicates": [{"key": o.key, "title": o.title, "reason": r} for o, r in twins(paper)],
     }

@@ -69,7 +69,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
-        "twins": [(twin, links.home_of(twin)) for twin in duplicates.twins(paper)],
+        "twins": [(twin, links.home_of(twin)) for twin, _ in duplicates.twins(paper)],
         "coverage": coverage(paper),
         "citation": bibtex.bibliography([paper]),
         "citation_meta": links.citation_meta(paper),
