@@ -90,6 +90,19 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("PAPERHAUL_OPENREVIEW_DELAY", "1", "Seconds between two requests to OpenReview's API."),
         Setting(
+            "PAPERHAUL_SEMANTIC_SCHOLAR_API_URL",
+            "https://api.semanticscholar.org/graph/v1",
+            "Semantic Scholar's Academic Graph API (citation counts).",
+        ),
+        Setting(
+            "PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY",
+            "",
+            "Semantic Scholar API key (x-api-key), when you have one.",
+        ),
+        Setting(
+            "PAPERHAUL_SEMANTIC_SCHOLAR_DELAY", "1", "Seconds between two requests to Semantic Scholar's API."
+        ),
+        Setting(
             "PAPERHAUL_DOI_RESOLVER_URL",
             "https://doi.org",
             "DOI resolver used to fetch a DOI's page.",

@@ -49,6 +49,16 @@ class ScoredPaperOut(PaperOut):
     score: float
 
 
+class CitationsOut(Schema):
+    """How often the paper is cited, as its source last said (`paperhaul sync semantic-scholar`)."""
+
+    count: int
+    influential: int | None
+    source: str
+    as_of: str
+    url: str
+
+
 class PaperDetailOut(PaperOut):
     abstract: str
     updated: dt.date | None
@@ -63,6 +73,7 @@ class PaperDetailOut(PaperOut):
     code_url: str
     identifiers: list[str]
     bibtex: str
+    citations: CitationsOut | None
     saved: bool
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from paperhaul.papers import ids
 from paperhaul.papers.bibtex import bibliography
+from paperhaul.papers.citation_counts import counts_of
 from paperhaul.papers.duplicates import twins
 from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory
 
@@ -97,6 +98,7 @@ def paper_detail(paper: Paper) -> dict[str, Any]:
         "edited_fields": paper.edited_fields,
         "identifiers": sorted(paper.identifiers.values_list("key", flat=True)),
         "bibtex": bibliography([paper]),
+        "citations": counts_of(paper),
         "sources": [
             {
                 "source": s.source,

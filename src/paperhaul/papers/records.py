@@ -155,6 +155,7 @@ SOURCE_TRUST = {
     "arxiv-listing": 3,
     "openreview": 3,
     "web": 2,
+    "semantic-scholar": 2,
     "daily-papers": 2,
     "jsonl": 2,
     "links": 1,

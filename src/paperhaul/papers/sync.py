@@ -1,5 +1,5 @@
 """Keeping the library in step with its sources: arXiv's OAI-PMH harvests per category and listing
-feeds, the daily-papers list, and OpenReview's venues.
+feeds, the daily-papers list, OpenReview's venues, and Semantic Scholar's citation counts.
 
 A harvest saves its resumption token in the same transaction as the records of each page, so
 `paperhaul sync arxiv` carries on after a crash or Ctrl-C from the last page written, without
@@ -21,19 +21,23 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from paperhaul.errors import InputError, SourceRejected
+from paperhaul.papers.citation_counts import STALE_DAYS
 from paperhaul.papers.fetching import arxiv_client, openreview_client
-from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers, openreview
+from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers, openreview, semantic_scholar
 from paperhaul.papers.ingest.http import HttpClient, settings_client
-from paperhaul.papers.models import SyncState
+from paperhaul.papers.models import Paper, SourceRecord, SyncState
 from paperhaul.papers.upsert import ImportStats, Library
 
 DEFAULT_DAYS = 7
 # An OpenReview venue id: ICLR.cc/2025/Conference, TMLR, NeurIPS.cc/2024/Workshop/SSL/Submission.
 VENUE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+){0,8}")
 MAX_VENUES = 20
+# The checkpoint of the citation counts' pass (sync_citation_counts).
+COUNTS_STATE = "semantic-scholar"
 
 
 @dataclass
@@ -207,3 +211,76 @@ def _venue_id(text: str) -> str:
     if parts and (parts.hostname or "").endswith("openreview.net"):
         return dict(parse_qsl(parts.query)).get("id", text)
     return text
+
+
+def sync_citation_counts(
+    *,
+    limit: int | None = None,
+    stale_days: int = STALE_DAYS,
+    on_progress: Callable[[SyncProgress, ImportStats], None] | None = None,
+) -> tuple[ImportStats, list[str]]:
+    """Fetch the citation counts of the papers that are due; returns the stats and notes for the
+    reader (where the pass went on from, how many papers Semantic Scholar does not know).
+
+    A pass asks for the arXiv and DOI papers whose counts are missing or older than ``stale_days``,
+    in the order they entered the library, 500 a request at the API's pace. The id of the last
+    paper of each batch is saved with the batch's counts, so a pass stopped by Ctrl-C (or cut short
+    by ``limit``) goes on from there the next time; a finished pass starts again from the first
+    paper. Papers Semantic Scholar does not know (yet: it lags arXiv by a few days) are asked for
+    again at the next pass.
+    """
+    state, _ = SyncState.objects.get_or_create(name=COUNTS_STATE)
+    after = int(state.resumption_token or 0)
+    due = _due_for_counts(after, stale_days)
+    if not due.exists() and after:
+        after = 0
+        due = _due_for_counts(after, stale_days)
+    rows = list(due.values_list("pk", "key")[:limit] if limit else due.values_list("pk", "key"))
+    progress, unknown = SyncProgress(COUNTS_STATE, expected=len(rows)), 0
+    if after:
+        progress.notes.append(f"going on from the paper after #{after}, where the last pass stopped")
+    library = Library()
+    with settings_client(min_interval=settings.PAPERHAUL_SEMANTIC_SCHOLAR_DELAY) as client:
+        for start in range(0, len(rows), semantic_scholar.BATCH):
+            batch = rows[start : start + semantic_scholar.BATCH]
+            records = semantic_scholar.fetch_batch(
+                client,
+                settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_URL,
+                [key for _, key in batch],
+                api_key=settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY,
+            )
+            with transaction.atomic():
+                library.upsert(records)
+                # Unchanged counts are records the upsert skips; they were asked for now all the same.
+                fetched = SourceRecord.objects.filter(
+                    source=semantic_scholar.SOURCE, source_id__in=[r.source_id for r in records]
+                )
+                fetched.update(fetched_at=timezone.now())
+                state.resumption_token = str(batch[-1][0])
+                state.save()
+            progress.harvested += len(batch)
+            unknown += len(batch) - len(records)
+            if on_progress:
+                on_progress(progress, library.stats)
+    if (
+        not limit
+        or len(rows) < limit
+        or not _due_for_counts(int(state.resumption_token or 0), stale_days).exists()
+    ):
+        state.resumption_token = ""
+        state.completed_through = timezone.now().date()
+        state.save()
+    if unknown:
+        progress.notes.append(f"{unknown} papers are not known to Semantic Scholar (yet)")
+    return library.stats, progress.notes
+
+
+def _due_for_counts(after: int, stale_days: int) -> QuerySet[Paper]:
+    """The arXiv and DOI papers after ``after`` whose counts are missing or older than ``stale_days``."""
+    fetched = SourceRecord.objects.filter(paper=OuterRef("pk"), source=semantic_scholar.SOURCE).values(
+        "fetched_at"
+    )[:1]
+    fresh_since = timezone.now() - dt.timedelta(days=stale_days)
+    papers = Paper.objects.filter(Q(key__startswith="arxiv:") | Q(key__startswith="doi:"), pk__gt=after)
+    papers = papers.annotate(counted_at=Subquery(fetched))
+    return papers.filter(Q(counted_at__isnull=True) | Q(counted_at__lt=fresh_since)).order_by("pk")

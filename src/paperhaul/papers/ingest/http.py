@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+import orjson
 
 from paperhaul.errors import SourceError, SourceFormatError, SourceRejected, SourceUnavailable
 
@@ -212,6 +213,19 @@ def _check_kind(response: httpx.Response, expect: str, url: str) -> None:
         raise SourceFormatError(f"expected {expect.upper()}, got an HTML page", url=url)
     if not head:
         raise SourceFormatError(f"expected {expect.upper()}, got an empty response", url=url)
+
+
+def error_document(exc: SourceError) -> dict[str, Any]:
+    """The JSON object an API sent with its refusal (a SourceRejected's body), or {}: APIs explain
+    a refusal there (``{"name", "message"}``, ``{"error"}``), which says more than the status."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return {}
+    try:
+        document = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def settings_client(*, min_interval: float = 0.0) -> HttpClient:

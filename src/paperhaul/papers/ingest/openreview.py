@@ -30,7 +30,7 @@ import orjson
 from paperhaul.errors import InputError, RecordError, SourceFormatError, SourceRejected
 from paperhaul.papers import ids
 from paperhaul.papers.ingest.bibtex_file import read_bibtex
-from paperhaul.papers.ingest.http import HttpClient
+from paperhaul.papers.ingest.http import HttpClient, error_document
 from paperhaul.papers.records import PaperRecord, clean_text, payload_hash
 
 SOURCE = "openreview"
@@ -163,7 +163,7 @@ def _get(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, Any]
     try:
         response = client.get(url, params, expect="json")
     except SourceRejected as exc:
-        detail = _error_message(getattr(exc, "response", None))
+        detail = _error_message(exc)
         if detail:
             rejected = SourceRejected(f"OpenReview: {detail}", url=exc.url)
             rejected.response = exc.response
@@ -178,17 +178,12 @@ def _get(client: HttpClient, url: str, params: dict[str, Any]) -> dict[str, Any]
     return document
 
 
-def _error_message(response: Any) -> str:
-    if response is None:
+def _error_message(exc: SourceRejected) -> str:
+    document = error_document(exc)
+    message, name = document.get("message"), document.get("name")
+    if not isinstance(message, str):
         return ""
-    try:
-        document = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return ""
-    if not isinstance(document, dict) or not isinstance(document.get("message"), str):
-        return ""
-    name = document.get("name")
-    message = clean_text(document["message"])[:300]
+    message = clean_text(message)[:300]
     return f"{name}: {message}" if isinstance(name, str) and name else message
 
 

@@ -18,6 +18,7 @@ from paperhaul.enrich.display import NOTHING, for_papers
 from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
 from paperhaul.papers import bibtex, duplicates
+from paperhaul.papers.citation_counts import counts_of
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Paper
@@ -69,6 +70,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
+        "cited": counts_of(paper),
         "twins": [(twin, links.home_of(twin)) for twin, _ in duplicates.twins(paper)],
         "coverage": coverage(paper),
         "citation": bibtex.bibliography([paper]),

@@ -37,6 +37,8 @@ class Command(LibraryCommand):
         for label in ("doi", "journal_ref", "pdf_url", "code_url", "note"):
             if detail[label]:
                 self.stdout.write(f"{label}: {detail[label]}")
+        if cited := detail["citations"]:
+            self.stdout.write(f"cited by: {cited['count']:,} ({cited['source']}, {cited['as_of']})")
         if detail["abstract"]:
             self.stdout.write("\n" + detail["abstract"])
         if is_incomplete(paper):

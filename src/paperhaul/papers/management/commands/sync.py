@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 
 from paperhaul.errors import InputError
+from paperhaul.papers.citation_counts import STALE_DAYS
 from paperhaul.papers.management.base import LibraryCommand
 from paperhaul.papers.management.commands.list import iso_date
-from paperhaul.papers.sync import sync_daily, sync_listings, sync_oai, sync_openreview
+from paperhaul.papers.sync import sync_citation_counts, sync_daily, sync_listings, sync_oai, sync_openreview
 from paperhaul.progress import progress_bar
 
 
@@ -18,8 +19,18 @@ class Command(LibraryCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "source",
-            choices=["arxiv", "daily", "openreview"],
-            help="arxiv: papers by category; daily: the daily-papers list; openreview: a venue's papers",
+            choices=["arxiv", "daily", "openreview", "semantic-scholar"],
+            help="arxiv: papers by category; daily: the daily-papers list; openreview: a venue's papers; "
+            "semantic-scholar: citation counts",
+        )
+        parser.add_argument(
+            "--limit", type=int, help="semantic-scholar: at most this many papers (the next run goes on)"
+        )
+        parser.add_argument(
+            "--stale-days",
+            type=int,
+            default=STALE_DAYS,
+            help=f"semantic-scholar: ask again for counts older than this (default {STALE_DAYS})",
         )
         parser.add_argument(
             "--venue",
@@ -45,9 +56,20 @@ class Command(LibraryCommand):
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    def handle(self, *args, source, category, since, until, via, date, venue, json, **options) -> None:
+    def handle(
+        self, *args, source, category, since, until, via, date, venue, limit, stale_days, json, **options
+    ) -> None:
         if source == "daily":
             self._finish(sync_daily(iso_date(date) if date else None), [], json)
+            return
+        if source == "semantic-scholar":
+            if (limit is not None and limit < 1) or stale_days < 0:
+                raise InputError("--limit must be at least 1 and --stale-days at least 0")
+            with progress_bar("sync semantic-scholar") as bar:
+                stats, notes = sync_citation_counts(
+                    limit=limit, stale_days=stale_days, on_progress=self._reporter(bar)
+                )
+            self._finish(stats, notes, json)
             return
         if source == "openreview":
             with progress_bar("sync openreview") as bar:

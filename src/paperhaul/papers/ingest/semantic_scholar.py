@@ -1,0 +1,147 @@
+"""Semantic Scholar's Academic Graph API: how often each paper is cited, and what it knows of it.
+
+``POST {base}/paper/batch?fields=...`` with ``{"ids": ["ARXIV:2311.11077", "DOI:10.1101/...", ...]}``
+(at most 500) answers a list in the order of the ids, ``null`` where it knows no such paper. Each
+paper has its Semantic Scholar id (``paperId``), ``externalIds`` (``ArXiv``, ``DOI``, ...),
+``title``, ``abstract`` (often null: publishers' licences), ``authors`` (``[{"name"}]``),
+``venue``, ``publicationDate`` and the counts: ``citationCount``, ``influentialCitationCount``
+(citations that build on the paper, by their own classifier) and ``referenceCount``.
+
+A record keeps the key it was asked for (the library's), so it merges into that paper; it brings
+no aliases (Semantic Scholar's DOI of an arXiv paper names its published version, which the
+library keeps as a second item, reported as a possible duplicate, never merged). The counts go to
+``extra``; the fields merge by trust (merge.py), so an arXiv paper's own metadata is kept and only
+what it lacks is filled in (a venue, a DOI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from paperhaul.errors import SourceFormatError, SourceRejected
+from paperhaul.papers import ids
+from paperhaul.papers.ingest.http import HttpClient, error_document
+from paperhaul.papers.ingest.references import is_arxiv_venue
+from paperhaul.papers.records import PaperRecord, clean_text, payload_hash
+
+SOURCE = "semantic-scholar"
+BATCH = 500
+FIELDS = (
+    "externalIds,title,abstract,authors,venue,publicationDate,"
+    "citationCount,influentialCitationCount,referenceCount"
+)
+PAGE = "https://www.semanticscholar.org/paper/"
+# arXiv's own DOIs (10.48550/arXiv.ID) say nothing an arXiv key does not.
+ARXIV_DOI_PREFIX = "10.48550/"
+
+
+def asked_id(key: str) -> str | None:
+    """How the batch endpoint names a library key: ``ARXIV:2311.11077``, ``DOI:10.1101/...``;
+    None for keys it cannot look up (links, titles)."""
+    kind, _, rest = key.partition(":")
+    if kind == "arxiv":
+        return f"ARXIV:{rest}"
+    if kind == "doi":
+        return f"DOI:{rest}"
+    return None
+
+
+def fetch_batch(
+    client: HttpClient, base_url: str, keys: Sequence[str], *, api_key: str = ""
+) -> list[PaperRecord]:
+    """The records of the papers Semantic Scholar knows among ``keys`` (arXiv and DOI keys, at most
+    BATCH), each under the key it was asked for."""
+    asked = [(key, asked_id(key)) for key in keys]
+    asked = [(key, paper_id) for key, paper_id in asked if paper_id]
+    if not asked:
+        return []
+    if len(asked) > BATCH:
+        raise ValueError(f"at most {BATCH} papers a request, not {len(asked)}")
+    url = f"{base_url.rstrip('/')}/paper/batch?fields={FIELDS}"
+    headers = {"x-api-key": api_key} if api_key else None
+    try:
+        response = client.post_json(url, {"ids": [paper_id for _, paper_id in asked]}, headers=headers)
+    except SourceRejected as exc:
+        detail = _error_message(exc)
+        if detail:
+            raise SourceRejected(f"Semantic Scholar: {detail}", url=exc.url) from exc
+        raise
+    try:
+        answer = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise SourceFormatError(f"Semantic Scholar: not JSON ({exc})", url=url) from None
+    if not isinstance(answer, list) or len(answer) != len(asked):
+        raise SourceFormatError(f"Semantic Scholar: expected a list of {len(asked)} papers", url=url)
+    return [record(key, paper) for (key, _), paper in zip(asked, answer, strict=True) if _usable(paper)]
+
+
+def record(key: str, paper: dict[str, Any]) -> PaperRecord:
+    """The record of one paper of the batch's answer, under the library's ``key``."""
+    external = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    doi = ids.doi_of(external["DOI"]) if isinstance(external.get("DOI"), str) else None
+    venue = clean_text(_text(paper, "venue"))
+    authors = paper.get("authors") if isinstance(paper.get("authors"), list) else []
+    extra = {
+        name: paper[field]
+        for name, field in (
+            ("citations", "citationCount"),
+            ("influential_citations", "influentialCitationCount"),
+            ("references", "referenceCount"),
+        )
+        if type(paper.get(field)) is int and paper[field] >= 0
+    }
+    extra["paper_id"] = paper["paperId"]
+    return PaperRecord(
+        source=SOURCE,
+        key=key,
+        source_id=paper["paperId"],
+        title=clean_text(_text(paper, "title")),
+        abstract=clean_text(_text(paper, "abstract")),
+        authors=tuple(
+            clean_text(author["name"])
+            for author in authors
+            if isinstance(author, dict) and isinstance(author.get("name"), str) and author["name"].strip()
+        ),
+        published=_date(_text(paper, "publicationDate")),
+        doi=doi if doi and ids.key_kind(key) != "doi" and not doi.startswith(ARXIV_DOI_PREFIX) else "",
+        journal_ref="" if is_arxiv_venue(venue) else venue,
+        extra=extra,
+        payload_hash=payload_hash(paper),
+    )
+
+
+def page_url(paper_id: str) -> str:
+    """The paper's page on Semantic Scholar."""
+    return PAGE + paper_id
+
+
+def _usable(paper: Any) -> bool:
+    return (
+        isinstance(paper, dict)
+        and isinstance(paper.get("paperId"), str)
+        and bool(paper["paperId"])
+        and bool(_text(paper, "title").strip())
+    )
+
+
+def _text(paper: dict[str, Any], name: str) -> str:
+    value = paper.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _error_message(exc: SourceRejected) -> str:
+    """What the API's refusal says (``{"error": ...}`` or ``{"message": ...}``)."""
+    document = error_document(exc)
+    message = document.get("error") or document.get("message")
+    return clean_text(message)[:300] if isinstance(message, str) else ""
