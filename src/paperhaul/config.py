@@ -21,6 +21,10 @@ class Setting:
         return os.environ.get(self.name, self.default)
 
 
+# What PAPERHAUL_FETCH_SOURCES may name: the sources `paperhaul worker` fetches every day
+# (papers/schedule.py).
+FETCH_SOURCES = ("arxiv", "daily", "openreview", "semantic-scholar")
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
@@ -195,6 +199,15 @@ SETTINGS: dict[str, Setting] = {
             "10/h",
             "Subscription requests (each sends an e-mail) per client address and period.",
         ),
+        Setting(
+            "PAPERHAUL_FETCH_SOURCES",
+            "arxiv,daily",
+            "What `paperhaul worker` fetches every day (comma-separated: arxiv, daily, openreview, "
+            "semantic-scholar); empty for nothing.",
+        ),
+        Setting(
+            "PAPERHAUL_FETCH_HOUR", "4", "Hour (UTC, 0-23) at which `paperhaul worker` fetches new papers."
+        ),
         Setting("PAPERHAUL_DIGEST_HOUR", "6", "Hour (UTC, 0-23) at which `paperhaul worker` sends digests."),
         Setting("PAPERHAUL_DIGEST_BATCH", "100", "Digests sent over one SMTP connection."),
         Setting(
@@ -243,6 +256,22 @@ def get_float(name: str) -> float:
         return float(value)
     except ValueError:
         raise SettingError(f"{name} must be a number, not {value!r}") from None
+
+
+def get_choices(name: str, allowed: tuple[str, ...]) -> list[str]:
+    """A comma-separated list of names, each one of ``allowed``."""
+    chosen = [part.strip() for part in get(name).split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in allowed]
+    if unknown:
+        raise SettingError(f"{name}: unknown {', '.join(map(repr, unknown))}; use {', '.join(allowed)}")
+    return list(dict.fromkeys(chosen))
+
+
+def get_hour(name: str) -> int:
+    hour = get_int(name)
+    if not 0 <= hour <= 23:
+        raise SettingError(f"{name} must be an hour from 0 to 23, not {hour}")
+    return hour
 
 
 def get_bool(name: str) -> bool:

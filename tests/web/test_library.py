@@ -115,6 +115,7 @@ def test_reader_gets_a_friendly_403(reader_client, method, path):
 def test_curator_sees_the_forms_and_recent_jobs(curator_client, settings, curator):
     settings.PAPERHAUL_ARXIV_CATEGORIES = ["cs.CL", "stat.ML"]
     settings.PAPERHAUL_OPENREVIEW_VENUES = ["ICLR.cc/2025/Conference", "TMLR"]
+    settings.PAPERHAUL_FETCH_SOURCES, settings.PAPERHAUL_FETCH_HOUR = ["arxiv", "daily"], 4
     Job.objects.create(
         kind=jobs.SYNC_LISTINGS, label="Fetch the latest arXiv listings: cs.CL", created_by=curator
     )
@@ -124,6 +125,8 @@ def test_curator_sees_the_forms_and_recent_jobs(curator_client, settings, curato
     for anchor in ('id="sync"', 'id="openreview"', 'id="import"', 'id="add"'):
         assert anchor in html
     assert 'name="venues" value="ICLR.cc/2025/Conference TMLR"' in html
+    fetched = "the arXiv listings of cs.CL, stat.ML; the daily-papers list"
+    assert f"Every day at 04:00 UTC the worker fetches {fetched}" in html
     assert html.count('type="checkbox" name="categories"') == 2
     assert 'value="stat.ML"' in html and "checked" in html
     assert 'enctype="multipart/form-data"' in html

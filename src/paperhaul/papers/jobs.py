@@ -32,12 +32,21 @@ from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
 from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count, refresh
-from paperhaul.papers.sync import check_venues, no_paper_in, sync_listing, sync_venue
+from paperhaul.papers.sync import (
+    check_venues,
+    no_paper_in,
+    sync_citation_counts,
+    sync_daily,
+    sync_listing,
+    sync_venue,
+)
 from paperhaul.papers.upsert import ImportStats, Library
 from paperhaul.progress import Bar
 
 SYNC_LISTINGS = "sync-listings"
 SYNC_OPENREVIEW = "sync-openreview"
+SYNC_DAILY = "sync-daily"
+SYNC_COUNTS = "sync-citation-counts"
 IMPORT = "import"
 REFRESH = "refresh"
 UPLOAD_FORMATS = ("jsonl", "links", "daily", "bibtex", "ris")
@@ -93,6 +102,17 @@ def start_openreview(venues: Sequence[str], user=None) -> Job:
     return _queue(job)
 
 
+def start_daily(user=None) -> Job:
+    """Queue a job that fetches today's daily-papers list, with its upvotes."""
+    return _queue(Job(kind=SYNC_DAILY, label="Fetch the daily-papers list", total=1, created_by=user))
+
+
+def start_counts(limit: int | None = None, user=None) -> Job:
+    """Queue a job that fetches the citation counts that are due (at most ``limit`` papers)."""
+    label = "Update citation counts" + (f" (at most {limit:,} papers)" if limit else "")
+    return _queue(Job(kind=SYNC_COUNTS, label=label, params={"limit": limit}, created_by=user))
+
+
 def start_refresh(user=None) -> Job:
     """Queue a job that fills in every paper known only by a link, a citation or a title
     (papers/refresh.py)."""
@@ -133,7 +153,7 @@ def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = 
 
 def can_run_again(job: Job) -> bool:
     """A stalled job, or a fetch whose sources all failed (they may answer now; what was fetched stays)."""
-    fetches = (SYNC_LISTINGS, SYNC_OPENREVIEW, REFRESH)
+    fetches = (SYNC_LISTINGS, SYNC_OPENREVIEW, SYNC_DAILY, SYNC_COUNTS, REFRESH)
     return job.stalled or (job.state == Job.State.FAILED and job.kind in fetches)
 
 
@@ -263,6 +283,25 @@ def _sync_openreview(params: dict, report: Report) -> bool:
     return fetched > 0
 
 
+def _sync_daily(params: dict, report: Report) -> bool:
+    report.progress(0, 1, "fetching…")
+    stats = sync_daily()
+    report.progress(1, 1)
+    report.note(f"daily papers: {_papers(stats)}")
+    return True
+
+
+def _sync_counts(params: dict, report: Report) -> bool:
+    def progress(done, stats) -> None:
+        report.progress(done.harvested, done.expected, "asking Semantic Scholar…")
+
+    stats, notes = sync_citation_counts(limit=params.get("limit"), on_progress=progress)
+    report.note(f"citation counts: {_papers(stats)}")
+    for note in notes:
+        report.note(note)
+    return True
+
+
 def _papers(stats: ImportStats) -> str:
     """ "4 papers (added 3 / updated 1)", with "/ unchanged N" when some were."""
     counts = f"added {stats.added} / updated {stats.updated}"
@@ -329,6 +368,8 @@ def _note_some(report: Report, lines: list[str]) -> None:
 _RUNNERS: dict[str, Callable[[dict, Report], bool]] = {
     SYNC_LISTINGS: _sync_listings,
     SYNC_OPENREVIEW: _sync_openreview,
+    SYNC_DAILY: _sync_daily,
+    SYNC_COUNTS: _sync_counts,
     IMPORT: _import,
     REFRESH: _refresh,
 }

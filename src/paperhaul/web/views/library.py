@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from paperhaul.errors import InputError, PaperhaulError, SourceError
-from paperhaul.papers import exporting, jobs
+from paperhaul.papers import exporting, jobs, schedule
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
@@ -118,6 +118,8 @@ def _overview(request: HttpRequest, status: int = 200, **context) -> HttpRespons
         arxiv_slice=ARXIV_SLICE,
         arxiv_delay=settings.PAPERHAUL_ARXIV_DELAY,
         max_upload=settings.PAPERHAUL_MAX_UPLOAD_BYTES,
+        scheduled=schedule.described(),
+        fetch_hour=settings.PAPERHAUL_FETCH_HOUR,
     )
     return render(request, "library/overview.html", context, status=status)
 
