@@ -33,6 +33,7 @@ from paperhaul.papers.ingest.arxiv_oai import set_for_category
 from paperhaul.papers.models import Job
 from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count, refresh
 from paperhaul.papers.sync import (
+    SyncProgress,
     check_venues,
     no_paper_in,
     sync_citation_counts,
@@ -292,8 +293,8 @@ def _sync_daily(params: dict, report: Report) -> bool:
 
 
 def _sync_counts(params: dict, report: Report) -> bool:
-    def progress(done, stats) -> None:
-        report.progress(done.harvested, done.expected, "asking Semantic Scholar…")
+    def progress(asked: SyncProgress, _stats: ImportStats) -> None:
+        report.progress(asked.harvested, asked.expected, "asking Semantic Scholar…")
 
     stats, notes = sync_citation_counts(limit=params.get("limit"), on_progress=progress)
     report.note(f"citation counts: {_papers(stats)}")
@@ -303,7 +304,7 @@ def _sync_counts(params: dict, report: Report) -> bool:
 
 
 def _papers(stats: ImportStats) -> str:
-    """ "4 papers (added 3 / updated 1)", with "/ unchanged N" when some were."""
+    """The counts of a fetch in words: 4 papers (added 3 / updated 1), "/ unchanged N" when some were."""
     counts = f"added {stats.added} / updated {stats.updated}"
     if stats.unchanged:
         counts += f" / unchanged {stats.unchanged}"
