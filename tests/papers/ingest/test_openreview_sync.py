@@ -122,6 +122,11 @@ def test_add_a_pdf_link_asks_the_api_for_its_forum(site, capsys):
     assert site.queries(NOTES) == [{"id": "abcDEF123x"}]
     call_command("add", "https://openreview.net/forum?id=abcDEF123x&noteId=rev1")
     assert capsys.readouterr().out.startswith(f"unchanged {FORUM}")
+    call_command("show", "https://openreview.net/pdf?id=abcDEF123x")
+    shown = capsys.readouterr().out
+    assert (
+        "comments: ICLR 2025 Oral\n" in shown and "pdf_url: https://openreview.net/pdf?id=abcDEF123x" in shown
+    )
 
 
 def test_a_forum_of_an_older_venue_comes_from_api_1_and_a_missing_one_is_an_error(site, capsys):

@@ -34,7 +34,7 @@ class Command(LibraryCommand):
             self.stdout.write(", ".join(dates))
         if detail["categories"]:
             self.stdout.write("categories: " + " ".join(detail["categories"]))
-        for label in ("doi", "journal_ref", "pdf_url", "code_url", "note"):
+        for label in ("doi", "journal_ref", "comments", "pdf_url", "code_url", "note"):
             if detail[label]:
                 self.stdout.write(f"{label}: {detail[label]}")
         if cited := detail["citations"]:
