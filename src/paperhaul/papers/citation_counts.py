@@ -32,3 +32,14 @@ def counts_of(paper: Paper) -> dict[str, Any] | None:
         "as_of": timezone.localtime(fetched_at).date().isoformat(),
         "url": semantic_scholar.page_url(data["paper_id"]) if data.get("paper_id") else "",
     }
+
+
+def citation_counts(paper_ids: list[int]) -> dict[int, int]:
+    """The citation count of each of the papers that has one (a search sorted by citations)."""
+    rows = SourceRecord.objects.filter(paper_id__in=paper_ids, source=semantic_scholar.SOURCE)
+    counts = {}
+    for paper_id, data in rows.values_list("paper_id", "data"):
+        count = data.get("citations") if isinstance(data, dict) else None
+        if type(count) is int:
+            counts[paper_id] = count
+    return counts

@@ -11,6 +11,7 @@ from django.db import connection
 from paperhaul.community.models import PaperActivity
 from paperhaul.errors import InputError
 from paperhaul.papers.bulk import placeholders
+from paperhaul.papers.citation_counts import citation_counts
 from paperhaul.papers.ids import normalise_title, url_for_key
 from paperhaul.papers.models import Identifier, Paper
 from paperhaul.search import store
@@ -31,8 +32,10 @@ from paperhaul.search.types import Scored
 from paperhaul.search.vectors import exact_nearest
 
 MODES = ("hybrid", "lexical", "semantic")
-# "upvoted": the most upvoted among the relevant results first (see _by_upvotes).
-SORTS = ("relevance", "newest", "upvoted")
+# "upvoted", "cited": the most upvoted (most cited) among the relevant results first (see _by_count).
+SORTS = ("relevance", "newest", "upvoted", "cited")
+# The sorts that re-sort the relevance ranking block by block (_by_count).
+_BY_COUNT = ("upvoted", "cited")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # Each ranking hybrid fuses is at least this deep, so a paper found by one mode only still counts.
@@ -111,19 +114,19 @@ def search(request: SearchRequest) -> SearchResults:
     if parsed.is_empty and not filters.active:
         return SearchResults(request.q, request.mode, [], request.offset, False, NOTHING_TO_SEARCH)
     want = request.offset + request.limit + 1
-    upvoted = request.sort == "upvoted"
-    # Re-sorting by upvotes needs the relevance ranking to the end of the block the page is in.
-    depth = -(-want // FUSION_DEPTH) * FUSION_DEPTH if upvoted else max(want, FUSION_DEPTH)
+    by_count = request.sort in _BY_COUNT
+    # Re-sorting by a count needs the relevance ranking to the end of the block the page is in.
+    depth = -(-want // FUSION_DEPTH) * FUSION_DEPTH if by_count else max(want, FUSION_DEPTH)
     mode, notice = request.mode, ""
     if mode != "lexical" and parsed.has_positive_text:
         try:
-            semantic = _semantic(parsed, filters, depth if mode == "hybrid" or upvoted else want)
+            semantic = _semantic(parsed, filters, depth if mode == "hybrid" or by_count else want)
         except EmbeddingError as exc:
             mode, notice, semantic = "lexical", f"{exc}; showing lexical results", []
     else:
         mode, semantic = "lexical", []
     newest = request.sort == "newest"
-    if mode == "lexical" and not upvoted:
+    if mode == "lexical" and not by_count:
         window = _lexical(parsed, filters, request.limit + 1, request.offset, newest)
     else:
         if mode == "lexical":
@@ -239,8 +242,13 @@ def _passing(candidates: list[Scored], filters: Filters) -> list[Scored]:
 def _sorted(ranked: list[Scored], sort: str) -> list[Scored]:
     if sort == "newest":
         return _by_date(ranked)
+    ids = [s.id for s in ranked]
     if sort == "upvoted":
-        return _by_upvotes(ranked)
+        return _by_count(
+            ranked, dict(PaperActivity.objects.filter(paper_id__in=ids).values_list("paper_id", "upvotes"))
+        )
+    if sort == "cited":
+        return _by_count(ranked, citation_counts(ids))
     return ranked
 
 
@@ -249,17 +257,15 @@ def _by_date(ranked: list[Scored]) -> list[Scored]:
     return sorted(ranked, key=lambda s: (dates.get(s.id) or dt.date.min, s.id), reverse=True)
 
 
-def _by_upvotes(ranked: list[Scored]) -> list[Scored]:
-    """Most upvoted first within each block of FUSION_DEPTH relevance ranks, relevance breaking ties.
+def _by_count(ranked: list[Scored], counts: dict[int, int]) -> list[Scored]:
+    """Highest count first (upvotes, citations) within each block of FUSION_DEPTH relevance ranks,
+    relevance breaking ties.
 
     "Most upvoted among the relevant": sorting a whole ranking by votes would put a popular paper
     that barely matches above every good answer. Blocks keep pages consistent: a page never
     re-sorts the ranks an earlier page already showed.
     """
-    votes = dict(
-        PaperActivity.objects.filter(paper_id__in=[s.id for s in ranked]).values_list("paper_id", "upvotes")
-    )
-    order = sorted(range(len(ranked)), key=lambda i: (i // FUSION_DEPTH, -votes.get(ranked[i].id, 0), i))
+    order = sorted(range(len(ranked)), key=lambda i: (i // FUSION_DEPTH, -counts.get(ranked[i].id, 0), i))
     return [ranked[i] for i in order]
 
 

@@ -25,7 +25,12 @@ from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.highlight import Highlighter
 from paperhaul.web.pages import PER_PAGE, Page, page_number
 
-SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("upvoted", "Most upvoted"))
+SORTS = (
+    ("relevance", "Relevance"),
+    ("newest", "Newest"),
+    ("upvoted", "Most upvoted"),
+    ("cited", "Most cited"),
+)
 MODES = (("hybrid", "Words and meaning"), ("lexical", "Words only"), ("semantic", "Meaning only"))
 
 
