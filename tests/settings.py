@@ -8,6 +8,9 @@ os.environ.setdefault("PAPERHAUL_SECRET_KEY", "test-only-secret-key")
 # PyTorch loads the model in seconds; the ONNX runtime's first use exports and quantises it, which
 # tests/search/test_embeddings.py does once for the run instead of once per test process.
 os.environ.setdefault("PAPERHAUL_EMBEDDING_RUNTIME", "torch")
+# No server or worker a test starts fetches papers on the daily schedule; the tests of the schedule
+# (tests/papers/ingest/test_schedule.py) name the sources they want.
+os.environ.setdefault("PAPERHAUL_FETCH_SOURCES", "")
 
 from paperhaul.settings import *  # noqa: F403
 
