@@ -102,3 +102,19 @@ def test_bad_venue_ids_are_refused_with_the_value_kept(curator_client, venues, m
     assert message in html and 'role="alert"' in html and 'aria-invalid="true"' in html
     assert "<script>alert" not in html
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "label"),
+    [
+        ("/library/daily/", jobs.SYNC_DAILY, "Fetch the daily-papers list"),
+        ("/library/citations/", jobs.SYNC_COUNTS, "Update citation counts"),
+    ],
+)
+def test_the_daily_list_and_citation_counts_are_fetched_as_jobs(curator_client, path, kind, label):
+    assert curator_client.get(path).status_code == 405
+    assert f'action="{path}"' in curator_client.get("/library/").content.decode()
+    response = curator_client.post(path)
+    job = Job.objects.get()
+    assert (job.kind, job.label) == (kind, label)
+    assert response["Location"] == f"/library/jobs/{job.pk}/"

@@ -193,6 +193,20 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 @require_POST
+def sync_daily(request: HttpRequest) -> HttpResponse:
+    """Fetch today's daily-papers list as a job (what the worker does every morning)."""
+    return redirect("job", pk=jobs.start_daily(request.user).pk)
+
+
+@staff_only
+@require_POST
+def sync_counts(request: HttpRequest) -> HttpResponse:
+    """Fetch the citation counts that are due as a job (`paperhaul sync semantic-scholar`)."""
+    return redirect("job", pk=jobs.start_counts(None, request.user).pk)
+
+
+@staff_only
+@require_POST
 def fill_in(request: HttpRequest) -> HttpResponse:
     """Fill in the papers known only by a link, a citation or a title, as a job (papers/refresh.py)."""
     try:
