@@ -63,7 +63,7 @@ def test_a_paper_becomes_a_record_under_the_library_s_key():
     assert (found.source, found.key, found.source_id) == (
         "semantic-scholar",
         "arxiv:1706.03762",
-        ATTENTION["paperId"],
+        "arxiv:1706.03762",
     )
     assert found.title == "Attention is All you Need" and found.abstract == ""
     assert found.authors == ("Ashish Vaswani", "Noam Shazeer")
@@ -313,3 +313,16 @@ def test_bad_arguments_and_an_unreachable_api_are_one_clear_error(counts_api, se
         call_command("sync", "semantic-scholar")
     assert not SourceRecord.objects.filter(source="semantic-scholar").exists()
     assert SyncState.objects.get(name="semantic-scholar").resumption_token == ""
+
+
+@pytest.mark.django_db
+def test_a_preprint_and_its_published_version_each_keep_their_counts(counts_api):
+    """Two items of the library (an arXiv preprint, its DOI) are one paper on Semantic Scholar."""
+    preprint = add("arxiv:1706.03762", "Attention Is All You Need")
+    published = add("doi:10.5555/3295222.3295349", "Attention is All you Need")
+    known = {"ARXIV:1706.03762": ATTENTION, "DOI:10.5555/3295222.3295349": ATTENTION}
+    serve_batch(counts_api, known)
+    call_command("sync", "semantic-scholar")
+    call_command("sync", "semantic-scholar", "--stale-days", "0")  # asked again: nothing moves
+    assert counts_of(preprint)["count"] == counts_of(published)["count"] == 151234
+    assert SourceRecord.objects.filter(source="semantic-scholar").count() == 2

@@ -98,7 +98,9 @@ def record(key: str, paper: dict[str, Any]) -> PaperRecord:
     return PaperRecord(
         source=SOURCE,
         key=key,
-        source_id=paper["paperId"],
+        # The library's key, not Semantic Scholar's id: an arXiv preprint and its published version
+        # are two items here and one paper there, and each keeps its own record of the counts.
+        source_id=key,
         title=clean_text(_text(paper, "title")),
         abstract=clean_text(_text(paper, "abstract")),
         authors=tuple(
