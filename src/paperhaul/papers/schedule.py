@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from paperhaul.errors import InputError
 from paperhaul.papers import jobs
 from paperhaul.papers.models import Job
 
@@ -41,16 +42,19 @@ def start_jobs(user=None) -> list[Job]:
     """One job per configured source that has something to fetch (categories, venues)."""
     started = []
     for source in settings.PAPERHAUL_FETCH_SOURCES:
-        if source == "arxiv" and settings.PAPERHAUL_ARXIV_CATEGORIES:
-            started.append(jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES, user))
-        elif source == "daily":
-            started.append(jobs.start_daily(user))
-        elif source == "openreview" and settings.PAPERHAUL_OPENREVIEW_VENUES:
-            started.append(jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES, user))
-        elif source == "semantic-scholar":
-            started.append(jobs.start_counts(COUNTS_A_DAY, user))
-        else:
-            log.warning("scheduled fetch of %s skipped: no %s configured", source, _NEEDS[source])
+        try:
+            if source == "arxiv" and settings.PAPERHAUL_ARXIV_CATEGORIES:
+                started.append(jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES, user))
+            elif source == "daily":
+                started.append(jobs.start_daily(user))
+            elif source == "openreview" and settings.PAPERHAUL_OPENREVIEW_VENUES:
+                started.append(jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES, user))
+            elif source == "semantic-scholar":
+                started.append(jobs.start_counts(COUNTS_A_DAY, user))
+            else:
+                log.warning("scheduled fetch of %s skipped: no %s configured", source, _NEEDS[source])
+        except InputError as exc:  # a category or venue in the settings that is none: the others go on
+            log.error("scheduled fetch of %s skipped: %s", source, exc)
     return started
 
 

@@ -74,6 +74,10 @@ def test_a_run_starts_a_job_per_source_and_queues_the_next(settings, caplog):
     with caplog.at_level(logging.WARNING):
         assert [job.kind for job in start_jobs()] == [jobs.SYNC_LISTINGS, jobs.SYNC_DAILY, jobs.SYNC_COUNTS]
     assert "scheduled fetch of openreview skipped: no PAPERHAUL_OPENREVIEW_VENUES configured" in caplog.text
+    settings.PAPERHAUL_ARXIV_CATEGORIES = ["cs.CL", "nonsense.XY"]
+    with caplog.at_level(logging.WARNING):
+        assert [job.kind for job in start_jobs()] == [jobs.SYNC_DAILY, jobs.SYNC_COUNTS]
+    assert "scheduled fetch of arxiv skipped: unknown arXiv category" in caplog.text
 
 
 @pytest.mark.usefixtures("fast_sources")
