@@ -161,7 +161,7 @@ def test_sort_most_upvoted(client, papers, reader, other_reader):
     assert keys(response)[:2] == ["arxiv:2312.00005", "arxiv:2401.00004"]
     assert len(keys(response)) == 5
     links = response.context["sorts"]
-    assert [link["current"] for link in links] == [False, False, True]
+    assert [link["current"] for link in links] == [False, False, True, False]
     assert "sort=newest" in links[1]["url"] and "page=" not in links[1]["url"]
 
 
