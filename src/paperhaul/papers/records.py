@@ -155,13 +155,14 @@ SOURCE_TRUST = {
     "arxiv-listing": 3,
     "openreview": 3,
     "web": 2,
-    "semantic-scholar": 2,
     "daily-papers": 2,
     "jsonl": 2,
     "links": 1,
     "haul": 1,
     "bibtex": 1,
     "ris": 1,
+    # Its metadata fills gaps; a paper it alone describes is still one for `refresh` to fetch.
+    "semantic-scholar": 1,
 }
 
 

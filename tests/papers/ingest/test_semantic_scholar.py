@@ -326,3 +326,16 @@ def test_a_preprint_and_its_published_version_each_keep_their_counts(counts_api)
     call_command("sync", "semantic-scholar", "--stale-days", "0")  # asked again: nothing moves
     assert counts_of(preprint)["count"] == counts_of(published)["count"] == 151234
     assert SourceRecord.objects.filter(source="semantic-scholar").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_paper_only_a_link_described_is_still_one_to_refresh(counts_api):
+    from paperhaul.papers.refresh import incomplete
+
+    Library().upsert([PaperRecord(source="links", key="arxiv:1706.03762", title="attention")])
+    serve_batch(counts_api, {"ARXIV:1706.03762": ATTENTION})
+    call_command("sync", "semantic-scholar")
+    paper = Paper.objects.get(key="arxiv:1706.03762")
+    assert paper.title == "Attention is All you Need", "what the link gave is improved on"
+    assert counts_of(paper)["count"] == 151234
+    assert incomplete() == ["arxiv:1706.03762"], "arXiv's own record is still to be fetched"

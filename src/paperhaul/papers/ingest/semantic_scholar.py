@@ -10,8 +10,9 @@ paper has its Semantic Scholar id (``paperId``), ``externalIds`` (``ArXiv``, ``D
 A record keeps the key it was asked for (the library's), so it merges into that paper; it brings
 no aliases (Semantic Scholar's DOI of an arXiv paper names its published version, which the
 library keeps as a second item, reported as a possible duplicate, never merged). The counts go to
-``extra``; the fields merge by trust (merge.py), so an arXiv paper's own metadata is kept and only
-what it lacks is filled in (a venue, a DOI).
+``extra``; the fields merge by trust (merge.py) and rank with links and citations, so a paper's own
+record (arXiv's, a web page's) is kept and only what it lacks is filled in (a venue, a DOI), and a
+paper only a link described stays among those `paperhaul refresh` fetches from their own source.
 """
 
 from __future__ import annotations
