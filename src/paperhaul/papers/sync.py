@@ -231,24 +231,26 @@ def sync_citation_counts(
     """
     state, _ = SyncState.objects.get_or_create(name=COUNTS_STATE)
     after = int(state.resumption_token or 0)
-    due = _due_for_counts(after, stale_days)
-    if not due.exists() and after:
-        after = 0
-        due = _due_for_counts(after, stale_days)
-    rows = list(due.values_list("pk", "key")[:limit] if limit else due.values_list("pk", "key"))
-    progress, unknown = SyncProgress(COUNTS_STATE, expected=len(rows)), 0
+    if after and not _due_for_counts(after, stale_days).exists():
+        after = 0  # the last pass was cut short just before its end
+    due = _due_for_counts(after, stale_days).count()
+    progress, unknown = SyncProgress(COUNTS_STATE, expected=min(due, limit) if limit else due), 0
     if after:
         progress.notes.append(f"going on from the paper after #{after}, where the last pass stopped")
-    library = Library()
+    library, cursor = Library(), after
     with settings_client(min_interval=settings.PAPERHAUL_SEMANTIC_SCHOLAR_DELAY) as client:
-        for start in range(0, len(rows), semantic_scholar.BATCH):
-            batch = rows[start : start + semantic_scholar.BATCH]
+        while progress.harvested < progress.expected:
+            size = min(semantic_scholar.BATCH, progress.expected - progress.harvested)
+            batch = list(_due_for_counts(cursor, stale_days).values_list("pk", "key")[:size])
+            if not batch:
+                break
             records = semantic_scholar.fetch_batch(
                 client,
                 settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_URL,
                 [key for _, key in batch],
                 api_key=settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY,
             )
+            cursor = batch[-1][0]
             with transaction.atomic():
                 library.upsert(records)
                 # Unchanged counts are records the upsert skips; they were asked for now all the same.
@@ -256,17 +258,13 @@ def sync_citation_counts(
                     source=semantic_scholar.SOURCE, source_id__in=[r.source_id for r in records]
                 )
                 fetched.update(fetched_at=timezone.now())
-                state.resumption_token = str(batch[-1][0])
+                state.resumption_token = str(cursor)
                 state.save()
             progress.harvested += len(batch)
             unknown += len(batch) - len(records)
             if on_progress:
                 on_progress(progress, library.stats)
-    if (
-        not limit
-        or len(rows) < limit
-        or not _due_for_counts(int(state.resumption_token or 0), stale_days).exists()
-    ):
+    if not _due_for_counts(cursor, stale_days).exists():  # the pass reached the last paper
         state.resumption_token = ""
         state.completed_through = timezone.now().date()
         state.save()
