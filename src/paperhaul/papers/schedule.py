@@ -6,8 +6,8 @@ after the next PAPERHAUL_FETCH_HOUR (UTC) unless one is queued already; each run
 A run starts one library job per source of PAPERHAUL_FETCH_SOURCES (papers/jobs.py), so the
 Library page shows what each fetched, what failed and why, and offers to run a failed one again.
 
-arXiv announces new papers at 00:00 UTC from Sunday to Thursday evening (US Eastern time); the
-default hour, 4, fetches them before the digests go out (PAPERHAUL_DIGEST_HOUR, 6).
+arXiv announces new papers at 20:00 US Eastern time (00:00 or 01:00 UTC) from Sunday to Thursday;
+the default hour, 4, fetches them before the digests go out (PAPERHAUL_DIGEST_HOUR, 6).
 """
 
 from __future__ import annotations
