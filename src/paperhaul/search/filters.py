@@ -7,6 +7,7 @@ backends and the vector search restrict candidates the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from paperhaul.enrich.models import PaperTopic, Topic
@@ -26,6 +27,7 @@ class Filters:
     has_code: bool = False
     covered: bool = False  # covered as an item of a published haul
     topics: tuple[str, ...] = ()  # slugs of topics of the taxonomy: any of them
+    venues: tuple[str, ...] = ()  # each in the journal reference or the comments ("ICLR 2025 Oral")
     nothing: bool = False  # the filters contradict each other: nothing can match
 
     @classmethod
@@ -53,13 +55,19 @@ class Filters:
             or self.has_code
             or self.covered
             or self.topics
+            or self.venues
             or self.nothing
         )
 
     def narrowed(
-        self, *, after: dt.date | None, before: dt.date | None, categories: tuple[str, ...]
+        self,
+        *,
+        after: dt.date | None,
+        before: dt.date | None,
+        categories: tuple[str, ...],
+        venues: tuple[str, ...] = (),
     ) -> Filters:
-        """These filters intersected with the ones written in a query (`after:`, `cat:` ...)."""
+        """These filters intersected with the ones written in a query (`after:`, `cat:`, `venue:` ...)."""
         cats = categories or self.categories
         if categories and self.categories:
             wanted = {c.lower() for c in categories}
@@ -69,6 +77,7 @@ class Filters:
             after=max(filter(None, (self.after, after)), default=None),
             before=min(filter(None, (self.before, before)), default=None),
             categories=cats,
+            venues=(*self.venues, *venues),
             nothing=self.nothing or bool(categories and self.categories and not cats),
         )
 
@@ -114,4 +123,8 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
             f" ON t.id = pt.topic_id WHERE pt.paper_id = p.id AND t.slug IN ({marks}))"
         )
         params.extend(filters.topics)
+    for venue in filters.venues:
+        clauses.append("(upper(p.journal_ref) LIKE %s ESCAPE '!' OR upper(p.comments) LIKE %s ESCAPE '!')")
+        pattern = "%" + re.sub(r"([!%_])", r"!\1", venue.upper()) + "%"
+        params += [pattern, pattern]
     return (" AND ".join(clauses) or "1=1"), params

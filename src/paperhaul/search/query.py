@@ -6,7 +6,7 @@ collapsed). Items are separated by spaces; a double quote also ends a word::
     query   := paper | item*
     paper   := an arXiv id, DOI or link, alone        -> key (everything else stays empty)
     item    := field | "-" text | text
-    field   := NAME ":" value                          NAME is author, cat, year, before or after,
+    field   := NAME ":" value                          NAME is author, cat, venue, year, before or after,
                                                        in any case; value right after the colon
     value   := phrase | word
     text    := phrase | word
@@ -15,6 +15,9 @@ collapsed). Items are separated by spaces; a double quote also ends a word::
 
 - Words and phrases must all match. ``-word`` and ``-"a phrase"`` must not.
 - ``author:hinton``, ``author:"Geoffrey Hinton"``: each one must match an author.
+- ``venue:ICLR``, ``venue:"NeurIPS 2024"``: each one must be in the journal reference or the
+  comments (an OpenReview decision "ICLR 2025 Oral", an arXiv comment "Accepted at ACL 2024"),
+  whatever the case.
 - ``cat:cs.cl``: any of the categories, kept in arXiv form (``cs.CL``, ``stat.ML``, ``hep-th``,
   ``cond-mat.mes-hall``: two-letter subject classes upper-case, everything else lower-case).
 - ``year:2023``, ``year:2020-2023`` (whole years, both ends included).
@@ -54,6 +57,7 @@ class ParsedQuery:
     excluded: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    venues: tuple[str, ...] = ()
     after: datetime.date | None = None
     """Inclusive lower bound on the published date."""
     before: datetime.date | None = None
@@ -78,13 +82,14 @@ class ParsedQuery:
             or self.excluded
             or self.authors
             or self.categories
+            or self.venues
             or self.after is not None
             or self.before is not None
             or self.key
         )
 
 
-FIELDS = ("author", "cat", "year", "before", "after")
+FIELDS = ("author", "cat", "venue", "year", "before", "after")
 
 
 def parse_query(q: str, *, max_length: int = 1000) -> ParsedQuery:
@@ -217,6 +222,7 @@ class _Builder:
     excluded: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    venues: list[str] = field(default_factory=list)
     after: datetime.date | None = None
     before: datetime.date | None = None
 
@@ -229,6 +235,8 @@ class _Builder:
             self.authors.append(token.value)
         elif token.field == "cat":
             self.categories.append(_category(token.value))
+        elif token.field == "venue":
+            self.venues.append(token.value)
         elif token.negated:
             self.excluded.append(token.value)
         else:
@@ -241,6 +249,7 @@ class _Builder:
             excluded=tuple(self.excluded),
             authors=tuple(self.authors),
             categories=tuple(self.categories),
+            venues=tuple(self.venues),
             after=self.after,
             before=self.before,
         )

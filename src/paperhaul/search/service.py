@@ -110,7 +110,9 @@ def search(request: SearchRequest) -> SearchResults:
     parsed = parse_query(request.q, max_length=settings.PAPERHAUL_SEARCH_MAX_QUERY)
     if parsed.key:
         return _jump(request, parsed.key)
-    filters = request.filters.narrowed(after=parsed.after, before=parsed.before, categories=parsed.categories)
+    filters = request.filters.narrowed(
+        after=parsed.after, before=parsed.before, categories=parsed.categories, venues=parsed.venues
+    )
     if parsed.is_empty and not filters.active:
         return SearchResults(request.q, request.mode, [], request.offset, False, NOTHING_TO_SEARCH)
     want = request.offset + request.limit + 1
