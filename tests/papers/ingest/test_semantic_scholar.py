@@ -88,6 +88,13 @@ def test_arxiv_as_a_venue_and_arxiv_s_own_doi_say_nothing():
     assert record("arxiv:1706.03762", published).doi == "10.5555/3295222.3295349"
 
 
+def test_the_page_address_quotes_the_id():
+    from paperhaul.papers.ingest.semantic_scholar import page_url
+
+    assert page_url("204e3073") == "https://www.semanticscholar.org/paper/204e3073"
+    assert page_url('x/../"y') == "https://www.semanticscholar.org/paper/x%2F..%2F%22y"
+
+
 def test_odd_values_are_left_out():
     paper = dict(
         ATTENTION, citationCount="many", influentialCitationCount=-1, publicationDate="2017", authors="x"

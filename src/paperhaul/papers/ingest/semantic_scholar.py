@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -118,8 +119,8 @@ def record(key: str, paper: dict[str, Any]) -> PaperRecord:
 
 
 def page_url(paper_id: str) -> str:
-    """The paper's page on Semantic Scholar."""
-    return PAGE + paper_id
+    """The paper's page on Semantic Scholar (its id is a hex digest; quoted all the same)."""
+    return PAGE + quote(paper_id, safe="")
 
 
 def _usable(paper: Any) -> bool:
