@@ -49,5 +49,8 @@ def test_the_page_and_the_api_offer_it(client, library):
     assert body["hits"][0]["key"] == relevant[-1]
     html = client.get("/search/", {"q": "language", "mode": "lexical"}).content.decode()
     assert ">Most cited</a>" in html
+    assert (
+        html.count('<span class="cited" title="Citations counted by Semantic Scholar">cited by 5</span>') == 1
+    )
     bad = client.get("/api/search", {"q": "language", "sort": "citations"})
     assert bad.status_code == 400 and "cited" in bad.json()["detail"]

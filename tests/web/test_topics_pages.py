@@ -131,11 +131,11 @@ def test_list_pages_read_enrichment_in_the_same_number_of_queries_however_many_p
     assert html.count('<p class="takeaway">') == 30 and html.count("/topics/large-language-models/") >= 30
 
 
-def test_for_papers_costs_two_queries_whatever_the_number(enriched):
+def test_for_papers_costs_three_queries_whatever_the_number(enriched):
     ids = [p.pk for p in enriched.values()]
     with CaptureQueriesContext(connection) as captured:
         found = for_papers(ids)
-    assert len(captured) == 2
+    assert len(captured) == 3  # takeaways, topics, citation counts
     assert [row.topic.slug for row in found[enriched[SPEECH].pk].topics] == ["audio-and-speech"]
     assert found[enriched[SPEECH].pk].made_how == "extracted from the abstract"
     with CaptureQueriesContext(connection) as captured:

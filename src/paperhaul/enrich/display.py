@@ -1,7 +1,9 @@
-"""What a reader sees of enrichment beside a paper: its takeaway and its topics, for many papers at once.
+"""What a reader sees beside a paper in a list: its takeaway, its topics and how often it is cited,
+for many papers at once.
 
-Lists show thirty papers a page; reading each one's takeaway and topics would cost two queries per
-item. for_papers() reads them for all the page's papers in two queries, and attach() hangs the
+Lists show thirty papers a page; reading each one's takeaway, topics and citation count would cost
+three queries per item. for_papers() reads them for all the page's papers in three queries, and
+attach() hangs the
 result on each paper (``paper.enrichment``) so the list item template shared by every list
 (papers/_item.html) shows them without a query of its own. A paper not attached shows neither.
 """
@@ -13,15 +15,18 @@ from dataclasses import dataclass
 
 from paperhaul.enrich.models import PaperTopic, Takeaway, Topic
 from paperhaul.enrich.takeaways import shown
+from paperhaul.papers.citation_counts import citation_counts
 from paperhaul.papers.models import Paper
 
 
 @dataclass(frozen=True)
 class Enrichment:
-    """The shown takeaway (None without one) and the paper's topics, most confident first."""
+    """The shown takeaway (None without one), the paper's topics, most confident first, and its
+    citation count (None until counted, papers/citation_counts.py)."""
 
     takeaway: Takeaway | None
     topics: tuple[PaperTopic, ...]
+    citations: int | None = None
 
     @property
     def made_how(self) -> str:
@@ -43,7 +48,7 @@ def made_how(takeaway: Takeaway) -> str:
 
 
 def for_papers(paper_ids: Iterable[int]) -> dict[int, Enrichment]:
-    """Each paper's takeaway and topics, in two queries whatever the number of papers."""
+    """Each paper's takeaway, topics and citation count, in three queries whatever the number of papers."""
     ids = list(dict.fromkeys(paper_ids))
     if not ids:
         return {}
@@ -51,7 +56,8 @@ def for_papers(paper_ids: Iterable[int]) -> dict[int, Enrichment]:
     topics: dict[int, list[PaperTopic]] = {}
     for row in PaperTopic.objects.filter(paper_id__in=ids).select_related("topic"):
         topics.setdefault(row.paper_id, []).append(row)
-    return {pid: Enrichment(takeaways.get(pid), tuple(topics.get(pid, ()))) for pid in ids}
+    cited = citation_counts(ids)
+    return {pid: Enrichment(takeaways.get(pid), tuple(topics.get(pid, ())), cited.get(pid)) for pid in ids}
 
 
 def attach(papers: Sequence[Paper]) -> Sequence[Paper]:
