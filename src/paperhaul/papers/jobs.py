@@ -35,6 +35,7 @@ from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count
 from paperhaul.papers.sync import (
     SyncProgress,
     check_venues,
+    distinct_names,
     no_paper_in,
     sync_citation_counts,
     sync_daily,
@@ -65,11 +66,9 @@ _PROBLEMS = (
 
 def check_categories(categories: Sequence[str]) -> list[str]:
     """The categories, each once in the given order, when each is a real arXiv category name."""
-    unique = list(dict.fromkeys(c.strip() for c in categories if c.strip()))
-    if not unique:
-        raise InputError("choose at least one category")
-    if len(unique) > MAX_CATEGORIES:
-        raise InputError(f"at most {MAX_CATEGORIES} categories at a time, not {len(unique)}")
+    unique = distinct_names(
+        categories, most=MAX_CATEGORIES, plural="categories", none="choose at least one category"
+    )
     for category in unique:
         if not CATEGORY_RE.fullmatch(category):
             raise InputError(f"“{category[:40]}” is not an arXiv category (like cs.CL or hep-th)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
@@ -191,14 +191,26 @@ def no_paper_in(venue: str) -> str:
     )
 
 
+def distinct_names(names: Iterable[str], *, most: int, plural: str, none: str) -> list[str]:
+    """Each name once, stripped, in the given order; InputError ``none`` when there is none, and
+    when there are more than ``most`` (categories or venues to fetch at a time)."""
+    unique = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if not unique:
+        raise InputError(none)
+    if len(unique) > most:
+        raise InputError(f"at most {most} {plural} at a time, not {len(unique)}")
+    return unique
+
+
 def check_venues(venues: Sequence[str]) -> list[str]:
     """The venue ids, each once in the given order, when each looks like one; a venue's page
     (``https://openreview.net/group?id=ICLR.cc/2025/Conference``) names its id."""
-    unique = list(dict.fromkeys(_venue_id(v) for v in venues if v.strip()))
-    if not unique:
-        raise InputError("no venue: give --venue or set PAPERHAUL_OPENREVIEW_VENUES")
-    if len(unique) > MAX_VENUES:
-        raise InputError(f"at most {MAX_VENUES} venues at a time, not {len(unique)}")
+    unique = distinct_names(
+        (_venue_id(v) for v in venues if v.strip()),
+        most=MAX_VENUES,
+        plural="venues",
+        none="no venue: give --venue or set PAPERHAUL_OPENREVIEW_VENUES",
+    )
     for venue in unique:
         if not VENUE_RE.fullmatch(venue):
             raise InputError(f"“{venue[:60]}” is not an OpenReview venue id (like ICLR.cc/2025/Conference)")
