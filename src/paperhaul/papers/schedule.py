@@ -40,25 +40,22 @@ def fetch_on_schedule() -> list[int]:
 
 def start_jobs(user=None) -> list[Job]:
     """One job per configured source that has something to fetch (categories, venues)."""
+    starts = {
+        "arxiv": lambda: jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES, user),
+        "daily": lambda: jobs.start_daily(user),
+        "openreview": lambda: jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES, user),
+        "semantic-scholar": lambda: jobs.start_counts(COUNTS_A_DAY, user),
+    }
     started = []
     for source in settings.PAPERHAUL_FETCH_SOURCES:
+        if source not in _ready():
+            log.warning("scheduled fetch of %s skipped: no %s configured", source, _NEEDS[source])
+            continue
         try:
-            if source == "arxiv" and settings.PAPERHAUL_ARXIV_CATEGORIES:
-                started.append(jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES, user))
-            elif source == "daily":
-                started.append(jobs.start_daily(user))
-            elif source == "openreview" and settings.PAPERHAUL_OPENREVIEW_VENUES:
-                started.append(jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES, user))
-            elif source == "semantic-scholar":
-                started.append(jobs.start_counts(COUNTS_A_DAY, user))
-            else:
-                log.warning("scheduled fetch of %s skipped: no %s configured", source, _NEEDS[source])
+            started.append(starts[source]())
         except InputError as exc:  # a category or venue in the settings that is none: the others go on
             log.error("scheduled fetch of %s skipped: %s", source, exc)
     return started
-
-
-_NEEDS = {"arxiv": "PAPERHAUL_ARXIV_CATEGORIES", "openreview": "PAPERHAUL_OPENREVIEW_VENUES"}
 
 
 def described() -> list[str]:
@@ -69,11 +66,16 @@ def described() -> list[str]:
         "openreview": f"the OpenReview venues {', '.join(settings.PAPERHAUL_OPENREVIEW_VENUES)}",
         "semantic-scholar": f"citation counts ({COUNTS_A_DAY:,} papers at most)",
     }
-    configured = {
-        "arxiv": settings.PAPERHAUL_ARXIV_CATEGORIES,
-        "openreview": settings.PAPERHAUL_OPENREVIEW_VENUES,
-    }
-    return [words[s] for s in settings.PAPERHAUL_FETCH_SOURCES if configured.get(s, True)]
+    return [words[source] for source in _ready()]
+
+
+# The setting a source takes what it fetches from: left empty, the source has nothing to fetch.
+_NEEDS = {"arxiv": "PAPERHAUL_ARXIV_CATEGORIES", "openreview": "PAPERHAUL_OPENREVIEW_VENUES"}
+
+
+def _ready() -> list[str]:
+    """The sources of PAPERHAUL_FETCH_SOURCES that have something to fetch."""
+    return [s for s in settings.PAPERHAUL_FETCH_SOURCES if s not in _NEEDS or getattr(settings, _NEEDS[s])]
 
 
 def next_slot(now: dt.datetime) -> dt.datetime:
