@@ -9,15 +9,32 @@ find is never acceptable, so any violation fails with the rule, the element and 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
+from paperhaul.web.links import paper_path
 from tests.browser.conftest import DESKTOP, PHONE, Site, axe_violations, running_site
 from tests.cli import Cli
 
 CURATOR, PASSWORD = "curator", "a long and unusual passphrase 42"
 MISSING = "/no/such/page/"
+# OpenReview versions of two papers of the site: each reported as possibly the same paper.
+TWINS = {
+    "2511.20001": ("DiffDPO1", "Diffusion Model Alignment Using Direct Preference Optimization"),
+    "2511.20002": ("SparseMoE2", "Sparse Mixture of Experts for Long-Context Language Modeling."),
+}
+
+
+def forum(arxiv_id: str) -> str:
+    return f"https://openreview.net/forum?id={TWINS[arxiv_id][0]}"
+
+
+def merge_path(arxiv_id: str) -> str:
+    return "/library/merge/?" + urlencode({"keep": f"arxiv:{arxiv_id}", "other": forum(arxiv_id)})
+
 
 READER_PAGES = [
     "/",
@@ -43,6 +60,8 @@ READER_PAGES = [
 ]
 CURATOR_PAGES = [
     "/library/",
+    "/library/duplicates/",
+    merge_path("2511.20001"),
     "/studio/",
     "/studio/25/",
     "/studio/25/preview/",
@@ -63,7 +82,24 @@ def curated_site(tmp_path_factory) -> Iterator[Site]:
             "createsuperuser", "--noinput", "--username", CURATOR, "--email", "curator@example.org"
         )
         assert made.code == 0, made.stderr
+        twins = started.cli.home / "openreview.jsonl"
+        twins.write_text(
+            "".join(
+                json.dumps({"url": forum(arxiv_id), "title": title, "comments": "ICLR 2026 Poster"}) + "\n"
+                for arxiv_id, (_, title) in TWINS.items()
+            )
+        )
+        imported = started.cli("import", "jsonl", str(twins))
+        assert imported.code == 0, imported.stderr
         yield started
+
+
+def log_in(page) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(CURATOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
 
 
 def violations(page, path: str) -> list[str]:
@@ -75,11 +111,7 @@ def test_reader_and_curator_pages_have_no_violations(browser, curated_site, sche
     context = browser.new_context(viewport=DESKTOP, base_url=curated_site.url, color_scheme=scheme)
     page = context.new_page()
     found = [line for path in READER_PAGES for line in violations(page, path)]
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(CURATOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page)
     found += [line for path in CURATOR_PAGES for line in violations(page, path)]
     context.close()
     assert not found, "\n".join(found)
@@ -95,3 +127,25 @@ def test_phone_layout_has_no_violations(browser, curated_site):
     ]
     context.close()
     assert not found, "\n".join(found)
+
+
+def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper(browser, curated_site):
+    context = browser.new_context(viewport=DESKTOP, base_url=curated_site.url)
+    page = context.new_page()
+    log_in(page)
+    page.goto("/library/")
+    page.get_by_role("link", name="possible duplicate").click()
+    report = page.locator("section.pair", has_text="Sparse Mixture of Experts")
+    report.get_by_role("link", name="Same paper: keep the first…").click()
+    kept = page.get_by_role("article", name="Kept")
+    if "arxiv:2511.20002" not in kept.inner_text():
+        page.get_by_role("link", name="Keep the other one instead").click()
+    assert "arxiv:2511.20002" in page.get_by_role("article", name="Kept").inner_text()
+    assert "it takes from the other what it lacks: comments" in page.locator(".merge-effects").inner_text()
+    page.get_by_role("button", name="Merge").click()
+    page.wait_for_url("**/papers/2511.20002")
+    assert "Merged url:https://openreview.net/forum?id=SparseMoE2 into arxiv:2511.20002" in page.content()
+    assert "ICLR 2026 Poster" in page.locator(".facts").inner_text()
+    page.goto(paper_path("url:" + forum("2511.20002")))  # the other item's old page
+    assert page.url.endswith("/papers/2511.20002")
+    context.close()

@@ -88,3 +88,18 @@ def upvoted_among(user: AbstractBaseUser, paper_ids: list[int]) -> set[int]:
     if not user.is_authenticated or not paper_ids:
         return set()
     return set(Vote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True))
+
+
+def bring_activity(kept: Paper, absorbed: Paper, **_: object) -> None:
+    """Receiver of papers_merged: the kept paper's counters take in the absorbed one's. Its upvotes
+    are counted again (a reader who upvoted both counts once); every comment moved, so the comment
+    counts add up."""
+    theirs = PaperActivity.objects.filter(paper=absorbed).first()
+    if theirs is None:
+        return
+    transaction.on_commit(lambda: paper_activity.send(sender=Paper, paper=kept))
+    mine, _ = PaperActivity.objects.get_or_create(paper=kept)
+    mine.upvotes = Vote.objects.filter(paper=kept).count()
+    mine.comments += theirs.comments
+    mine.last_activity_at = max(filter(None, (mine.last_activity_at, theirs.last_activity_at)), default=None)
+    mine.save()

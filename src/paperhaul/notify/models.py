@@ -151,6 +151,7 @@ class NotInterested(models.Model):
                 name="not_interested_by_someone",
             ),
         ]
+        verbose_name = "not-interested mark"
 
     def __str__(self) -> str:
         return f"{self.subscription_id or self.user_id} not interested in {self.paper_id}"
@@ -195,6 +196,7 @@ class DigestEntry(models.Model):
 
     class Meta:
         ordering = ["digest", "position"]
+        verbose_name_plural = "digest entries"
         indexes = [models.Index(fields=["paper", "digest"], name="digestentry_paper_idx")]
 
     def __str__(self) -> str:

@@ -29,6 +29,12 @@ def report(one: int, two: int, reason: str) -> bool:
     return created
 
 
+def dismiss_report(one: Paper, two: Paper) -> bool:
+    """Answer the report about these two items: different papers. False when there is none."""
+    reports = PossibleDuplicate.objects.filter(Q(paper=one, other=two) | Q(paper=two, other=one))
+    return bool(reports.update(status=PossibleDuplicate.Status.DISMISSED))
+
+
 def twins(paper: Paper) -> list[tuple[Paper, str]]:
     """The items reported as possibly this paper and not dismissed (an arXiv preprint's OpenReview
     or ACL Anthology version, and the other way round), with the reason, oldest report first."""

@@ -118,7 +118,8 @@ class SourceRecord(models.Model):
 
 
 class PossibleDuplicate(models.Model):
-    """Two items with different keys whose titles normalise alike: reported, never merged."""
+    """Two items with different keys that may be one paper: reported, never merged by themselves (a
+    curator dismisses the report or merges the two, papers/combine.py)."""
 
     class Status(models.TextChoices):
         OPEN = "open"

@@ -17,3 +17,9 @@ papers_bulk_inserted = Signal()
 # or was interrupted, with ``added``: what an import put aside for its duration (PostgreSQL's
 # word indexes, see search/postgres_bulk.py) is put back.
 import_finished = Signal()
+
+# Sent inside the transaction of a merge of two items a curator says are one paper
+# (papers/combine.py), after the absorbed paper's rows moved to the kept one and before the absorbed
+# paper is deleted, with ``kept`` and ``absorbed``: an app whose rows of a paper cannot simply move
+# (a row per paper, such as counters) brings them over itself.
+papers_merged = Signal()

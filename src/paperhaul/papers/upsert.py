@@ -107,7 +107,7 @@ class Library:
         finally:
             _tell(import_finished, added=self.stats.added)
         if self.stats.added or self.stats.updated:
-            transaction.on_commit(partial(_announce_change, self.stats.added))
+            transaction.on_commit(partial(announce_change, self.stats.added))
         return self.stats
 
     def _report_finishing(
@@ -155,7 +155,7 @@ class Library:
             paper, outcome = self._merge_one(record)
         self.stats.count(outcome)
         if outcome != "unchanged":
-            transaction.on_commit(partial(_announce_change, int(outcome == "added")))
+            transaction.on_commit(partial(announce_change, int(outcome == "added")))
         return paper, outcome
 
     def write_batch(self, batch: list[Prepared]) -> None:
@@ -322,7 +322,8 @@ def set_categories(paper: Paper, names: list[str]) -> set[str]:
     return {"categories"}
 
 
-def _announce_change(added: int) -> None:
+def announce_change(added: int) -> None:
+    """Tell search and enrichment that papers were added (``added`` of them) or changed."""
     _tell(library_changed, added=added)
 
 

@@ -9,11 +9,24 @@ class WebConfig(AppConfig):
     verbose_name = "Web pages"
 
     def ready(self) -> None:
+        from django.db import transaction
+
         from paperhaul.community.signals import paper_activity
+        from paperhaul.papers.signals import papers_merged
         from paperhaul.web.caching import forget_page
         from paperhaul.web.links import paper_path
 
         def forget_paper_page(paper, **_) -> None:
             forget_page(paper_path(paper))
 
+        def forget_merged_pages(kept, absorbed, **_) -> None:
+            def forget() -> None:
+                for paper in (kept, absorbed):
+                    forget_page(paper_path(paper))
+
+            transaction.on_commit(forget)
+
         paper_activity.connect(forget_paper_page, dispatch_uid="paperhaul.web.forget_paper_page", weak=False)
+        papers_merged.connect(
+            forget_merged_pages, dispatch_uid="paperhaul.web.forget_merged_pages", weak=False
+        )

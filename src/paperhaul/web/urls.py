@@ -10,6 +10,7 @@ from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.views import (
     accounts,
     citations,
+    duplicates,
     feed,
     haul_stats,
     hauls,
@@ -124,6 +125,9 @@ urlpatterns = [
     path("library/add/", library.add, name="library_add"),
     path("library/export/<str:fmt>/", library.export_file, name="library_export"),
     path("library/refresh/", library.fill_in, name="library_refresh"),
+    path("library/duplicates/", duplicates.review, name="duplicates"),
+    path("library/duplicates/<int:pk>/dismiss/", duplicates.dismiss, name="dismiss_duplicate"),
+    path("library/merge/", duplicates.merge, name="merge"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
     path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),
     path("studio/", include("paperhaul.web.studio_urls")),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from paperhaul.errors import InputError, PaperhaulError, SourceError
 from paperhaul.papers import exporting, jobs, schedule
 from paperhaul.papers.fetching import fetch_record
-from paperhaul.papers.models import Job, Paper
+from paperhaul.papers.models import Job, Paper, PossibleDuplicate
 from paperhaul.papers.refresh import ARXIV_SLICE, failures_by_reason, incomplete_count, refresh
 from paperhaul.papers.upsert import Library
 from paperhaul.web.links import paper_path
@@ -114,6 +114,7 @@ def _overview(request: HttpRequest, status: int = 200, **context) -> HttpRespons
     context.update(
         jobs=Job.objects.select_related("created_by")[:RECENT_JOBS],
         paper_count=Paper.objects.count(),
+        duplicate_count=PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN).count(),
         incomplete_count=incomplete_count(),
         arxiv_slice=ARXIV_SLICE,
         arxiv_delay=settings.PAPERHAUL_ARXIV_DELAY,
