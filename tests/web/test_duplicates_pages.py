@@ -108,3 +108,19 @@ def test_readers_and_visitors_cannot_review_or_merge(client, reader, pair):
     assert client.post(f"/library/duplicates/{report.pk}/dismiss/").status_code == 403
     assert Paper.objects.count() == 2 and PossibleDuplicate.objects.get().status == "open"
     assert "Same paper as another item?" not in client.get(paper_path(pair[0])).content.decode()
+
+
+def test_a_curator_starts_the_search_for_near_identical_titles(curator_client):
+    from tests.web.test_library import run_queued_jobs
+
+    add_paper("arxiv:2401.00001", "Scaling Laws for Neural Language Models")
+    add_paper("arxiv:2401.00002", "Scaling Law for Neural Language Models")
+    page = curator_client.get("/library/duplicates/").content.decode()
+    assert "No possible duplicates to review" in page and "at least 93% alike" in page
+    response = curator_client.post("/library/duplicates/scan/")
+    assert response.status_code == 302 and response["Location"].startswith("/library/jobs/")
+    assert run_queued_jobs() == 1
+    job = curator_client.get(response["Location"]).content.decode()
+    assert "Look for near-identical titles" in job and "1 new possible duplicate" in job
+    listed = curator_client.get("/library/duplicates/").content.decode()
+    assert "Near-identical titles (0.99)" in listed and "Scaling Law for Neural" in listed

@@ -9,6 +9,7 @@ pass over the title index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from django.db.models import Q
@@ -18,6 +19,7 @@ from paperhaul.papers.models import Paper, PossibleDuplicate
 NEAR_RATIO = 0.93
 BLOCK_WORDS = 1
 MAX_BLOCK = 50
+CHUNK = 5000
 
 
 def report(one: int, two: int, reason: str) -> bool:
@@ -46,13 +48,16 @@ def twins(paper: Paper) -> list[tuple[Paper, str]]:
     ]
 
 
-def scan_near_titles(ratio: float = NEAR_RATIO) -> int:
-    """Report pairs of titles at least ``ratio`` similar; returns how many reports are new."""
+def scan_near_titles(ratio: float = NEAR_RATIO, on_progress: Callable[[int], None] | None = None) -> int:
+    """Report pairs of titles at least ``ratio`` similar; returns how many reports are new.
+    ``on_progress`` is told how many titles were compared, every CHUNK of them."""
     new = 0
     block: list[tuple[int, str]] = []
     block_prefix: tuple[str, ...] | None = None
     rows = Paper.objects.exclude(title_norm="").order_by("title_norm").values_list("id", "title_norm")
-    for paper_id, title in rows.iterator(chunk_size=5000):
+    for done, (paper_id, title) in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        if on_progress and done % CHUNK == 0:
+            on_progress(done)
         prefix = tuple(title.split()[:BLOCK_WORDS])
         if prefix != block_prefix:
             block, block_prefix = [], prefix

@@ -1,5 +1,5 @@
 """Library jobs started from the web: fetching the latest arXiv listings or an OpenReview venue's papers,
-importing an uploaded file, filling in papers known only by a link.
+importing an uploaded file, filling in papers known only by a link, looking for near-identical titles.
 
 A Job row is what the staff pages show. `start_*` creates the row and queues the task that runs it
 (papers/tasks.py) in one transaction; `run` does the work and writes its progress into the row as it
@@ -27,10 +27,11 @@ from paperhaul.errors import (
     SourceRejected,
     SourceUnavailable,
 )
+from paperhaul.papers.duplicates import scan_near_titles
 from paperhaul.papers.fetching import arxiv_client, openreview_client
 from paperhaul.papers.importing import import_file
 from paperhaul.papers.ingest.arxiv_oai import set_for_category
-from paperhaul.papers.models import Job
+from paperhaul.papers.models import Job, Paper
 from paperhaul.papers.refresh import failure_lines, incomplete, incomplete_count, refresh
 from paperhaul.papers.sync import (
     SyncProgress,
@@ -51,6 +52,7 @@ SYNC_DAILY = "sync-daily"
 SYNC_COUNTS = "sync-citation-counts"
 IMPORT = "import"
 REFRESH = "refresh"
+SCAN_DUPLICATES = "scan-duplicates"
 UPLOAD_FORMATS = ("jsonl", "links", "daily", "bibtex", "ris")
 MAX_CATEGORIES = 20
 # An arXiv archive with an optional subject class: cs.CL, hep-th, astro-ph.CO, physics.comp-ph.
@@ -123,6 +125,14 @@ def start_refresh(user=None) -> Job:
     return _queue(Job(kind=REFRESH, label=label, total=count, created_by=user))
 
 
+def start_scan(user=None) -> Job:
+    """Queue a job that looks for near-identical titles across the library (duplicates.py)."""
+    total = Paper.objects.exclude(title_norm="").count()
+    return _queue(
+        Job(kind=SCAN_DUPLICATES, label="Look for near-identical titles", total=total, created_by=user)
+    )
+
+
 def upload_dir() -> Path:
     return Path(settings.HOME) / "uploads"
 
@@ -153,7 +163,7 @@ def start_import(fmt: str, upload: UploadedFile, user=None, *, skip_bad: bool = 
 
 def can_run_again(job: Job) -> bool:
     """A stalled job, or a fetch whose sources all failed (they may answer now; what was fetched stays)."""
-    fetches = (SYNC_LISTINGS, SYNC_OPENREVIEW, SYNC_DAILY, SYNC_COUNTS, REFRESH)
+    fetches = (SYNC_LISTINGS, SYNC_OPENREVIEW, SYNC_DAILY, SYNC_COUNTS, REFRESH, SCAN_DUPLICATES)
     return job.stalled or (job.state == Job.State.FAILED and job.kind in fetches)
 
 
@@ -358,6 +368,15 @@ def _refresh(params: dict, report: Report) -> bool:
     return stats.failed < len(keys) or not keys
 
 
+def _scan(params: dict, report: Report) -> bool:
+    total = report.job.total
+    report.progress(0, total, "comparing titles…")
+    found = scan_near_titles(on_progress=lambda done: report.progress(done, total, "comparing titles…"))
+    report.progress(total, total)
+    report.note(f"{found} new possible duplicate{'s' if found != 1 else ''}")
+    return True
+
+
 def _note_some(report: Report, lines: list[str]) -> None:
     for line in lines[:MAX_LISTED_PROBLEMS]:
         report.note(line)
@@ -372,4 +391,5 @@ _RUNNERS: dict[str, Callable[[dict, Report], bool]] = {
     SYNC_COUNTS: _sync_counts,
     IMPORT: _import,
     REFRESH: _refresh,
+    SCAN_DUPLICATES: _scan,
 }

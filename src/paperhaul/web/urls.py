@@ -126,6 +126,7 @@ urlpatterns = [
     path("library/export/<str:fmt>/", library.export_file, name="library_export"),
     path("library/refresh/", library.fill_in, name="library_refresh"),
     path("library/duplicates/", duplicates.review, name="duplicates"),
+    path("library/duplicates/scan/", duplicates.scan, name="scan_duplicates"),
     path("library/duplicates/<int:pk>/dismiss/", duplicates.dismiss, name="dismiss_duplicate"),
     path("library/merge/", duplicates.merge, name="merge"),
     path("library/jobs/<int:pk>/", library.job, name="job"),

@@ -2,7 +2,7 @@
 
 The library only reports items that may be one paper (papers/duplicates.py); these pages list the
 open reports and let a curator dismiss one or merge the two items (papers/combine.py), after a
-page that shows what the merge will do.
+page that shows what the merge will do. Looking for near-identical titles is a Library job.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paperhaul.errors import InputError
-from paperhaul.papers import combine
-from paperhaul.papers.duplicates import dismiss_report
+from paperhaul.papers import combine, jobs
+from paperhaul.papers.duplicates import NEAR_RATIO, dismiss_report
 from paperhaul.papers.models import Paper, PossibleDuplicate
 from paperhaul.web.links import home_of, paper_path
 from paperhaul.web.pages import page_number, window
@@ -35,9 +35,13 @@ def review(request: HttpRequest) -> HttpResponse:
     reports = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN)
     page = window(reports.select_related("paper", "other").order_by("pk"), page_number(request.GET), PER_PAGE)
     rows = [(report, _side(report.paper), _side(report.other)) for report in page.items]
-    return render(
-        request, "library/duplicates.html", {"page": page, "rows": rows, "open_count": reports.count()}
-    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "open_count": reports.count(),
+        "near_percent": round(NEAR_RATIO * 100),
+    }
+    return render(request, "library/duplicates.html", context)
 
 
 @staff_only
@@ -50,6 +54,13 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = request.POST.get("page", "")
     return redirect(reverse("duplicates") + (f"?page={page}" if page.isdigit() and page != "1" else ""))
+
+
+@staff_only
+@require_POST
+def scan(request: HttpRequest) -> HttpResponse:
+    """Start the job that looks for near-identical titles; its page shows the progress."""
+    return redirect("job", jobs.start_scan(request.user).pk)
 
 
 @staff_only
