@@ -127,3 +127,19 @@ def test_a_spam_submission_can_be_removed(admin_client, papers, reader):
     response = admin_client.post(f"/admin/community/submission/{submission.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Submission.objects.exists()
+
+
+def test_possible_duplicates_link_the_merge_page(admin_client):
+    from paperhaul.papers.models import PossibleDuplicate
+    from tests.papers.conftest import add_paper
+
+    add_paper("arxiv:2310.01234", "Sparse Mixtures of Adapters")
+    add_paper(
+        "url:https://openreview.net/forum?id=AbCdEf", "Sparse mixtures of adapters", source="openreview"
+    )
+    assert PossibleDuplicate.objects.count() == 1
+    page = admin_client.get("/admin/papers/possibleduplicate/").content.decode()
+    assert (
+        '<a href="/library/merge/?keep=arxiv%3A2310.01234&amp;other=url%3Ahttps%3A%2F%2Fopenreview.net'
+        '%2Fforum%3Fid%3DAbCdEf">Merge…</a>'
+    ) in page

@@ -6,7 +6,11 @@ overwrites the correction.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from paperhaul.papers import ids
 from paperhaul.papers.merge import EDITABLE_FIELDS
@@ -83,10 +87,16 @@ class SourceRecordAdmin(admin.ModelAdmin):
 
 @admin.register(PossibleDuplicate)
 class PossibleDuplicateAdmin(admin.ModelAdmin):
-    list_display = ["paper", "other", "reason", "status", "created_at"]
+    list_display = ["paper", "other", "reason", "status", "created_at", "merge_link"]
     list_filter = ["status"]
     raw_id_fields = ["paper", "other"]
     actions = ["dismiss"]
+
+    @admin.display(description="Same paper?")
+    def merge_link(self, report: PossibleDuplicate) -> str:
+        """The curators' merge page (web/views/duplicates.py), which shows what a merge does first."""
+        query = urlencode({"keep": report.paper.key, "other": report.other.key})
+        return format_html('<a href="{}?{}">Merge…</a>', reverse("merge"), query)
 
     @admin.action(description="Dismiss: these are different papers")
     def dismiss(self, request, queryset) -> None:
