@@ -86,8 +86,8 @@ def test_enrich_end_to_end(cli, library):
     plain = cli("enrich")
     assert plain.stdout.splitlines() == [
         "topics: decided 0 (0 changed) / person's kept 0 / without topic 0",
-        "takeaways: extractive 0 / authors' TL;DR 0 / language model 0 / fell back to extractive 0"
-        " / unchanged 0",
+        "takeaways: extractive 0 / authors' TL;DR 0 / Semantic Scholar's TL;DR 0 / language model 0"
+        " / fell back to extractive 0 / unchanged 0",
     ]
 
 
@@ -116,6 +116,7 @@ def test_enrich_with_a_language_model(tmp_path, library, fake_llm):
     assert summary["takeaways"] | {"errors": []} == {
         "extractive": 4,
         "authors": 0,
+        "semantic_scholar": 0,
         "llm": 3,
         "fallback": 1,
         "unchanged": 0,

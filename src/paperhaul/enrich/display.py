@@ -44,6 +44,8 @@ def made_how(takeaway: Takeaway) -> str:
         return f"summarised by {takeaway.model}"
     if takeaway.method == Takeaway.Method.AUTHORS:
         return "the authors' TL;DR"
+    if takeaway.method == Takeaway.Method.SEMANTIC_SCHOLAR:
+        return "Semantic Scholar's TL;DR"
     return "extracted from the abstract"
 
 

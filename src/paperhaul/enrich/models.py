@@ -77,7 +77,7 @@ class TopicState(models.Model):
 class Takeaway(models.Model):
     """One takeaway of a paper per method and model: cached, so a paper is never summarised twice by
     the same model for the same text. Shown: a person's, else the authors' own TL;DR (OpenReview asks
-    for one), else a language model's, else the extractive.
+    for one), else a language model's, else Semantic Scholar's TL;DR, else the extractive.
     """
 
     class Method(models.TextChoices):
@@ -85,6 +85,7 @@ class Takeaway(models.Model):
         LLM = "llm", "language model"
         PERSON = "person"
         AUTHORS = "authors", "the authors' TL;DR"
+        SEMANTIC_SCHOLAR = "semantic-scholar", "Semantic Scholar's TL;DR"
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="takeaways", db_index=False)
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.PERSON)

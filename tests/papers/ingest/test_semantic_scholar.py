@@ -78,6 +78,17 @@ def test_a_paper_becomes_a_record_under_the_library_s_key():
     }
 
 
+def test_the_tldr_is_kept_with_its_model():
+    paper = dict(ATTENTION, tldr={"model": "tldr@v2.0.0", "text": " A new simple network\narchitecture. "})
+    found = record("arxiv:1706.03762", paper)
+    assert (found.extra["tldr"], found.extra["tldr_model"]) == (
+        "A new simple network architecture.",
+        "tldr@v2.0.0",
+    )
+    for missing in (None, {"model": "tldr@v2.0.0", "text": None}, {"text": "  "}, "text"):
+        assert "tldr" not in record("arxiv:1706.03762", dict(ATTENTION, tldr=missing)).extra
+
+
 def test_arxiv_as_a_venue_and_arxiv_s_own_doi_say_nothing():
     paper = dict(
         ATTENTION, venue="arXiv.org", externalIds={"ArXiv": "1706.03762", "DOI": "10.48550/arXiv.1706.03762"}
@@ -139,7 +150,7 @@ def test_a_batch_keeps_the_known_papers_under_their_keys(site, http_client):
         {
             "ids": ["ARXIV:1706.03762", "ARXIV:2401.99999", "DOI:10.1101/2023.04.30.538439"],
             "fields": "externalIds,title,abstract,authors,venue,publicationDate,"
-            "citationCount,influentialCitationCount,referenceCount",
+            "citationCount,influentialCitationCount,referenceCount,tldr",
             "key": "s2-secret",
         }
     ]

@@ -5,14 +5,17 @@
 paper has its Semantic Scholar id (``paperId``), ``externalIds`` (``ArXiv``, ``DOI``, ...),
 ``title``, ``abstract`` (often null: publishers' licences), ``authors`` (``[{"name"}]``),
 ``venue``, ``publicationDate`` and the counts: ``citationCount``, ``influentialCitationCount``
-(citations that build on the paper, by their own classifier) and ``referenceCount``.
+(citations that build on the paper, by their own classifier) and ``referenceCount``; ``tldr``
+is its model's one-sentence summary (``{"model": "tldr@v2.0.0", "text": ...}``, or null), which
+enrichment shows as a takeaway (enrich/source_tldrs.py).
 
 A record keeps the key it was asked for (the library's), so it merges into that paper; it brings
 no aliases (Semantic Scholar's DOI of an arXiv paper names its published version, which the
-library keeps as a second item, reported as a possible duplicate, never merged). The counts go to
-``extra``; the fields merge by trust (merge.py) and rank with links and citations, so a paper's own
-record (arXiv's, a web page's) is kept and only what it lacks is filled in (a venue, a DOI), and a
-paper only a link described stays among those `paperhaul refresh` fetches from their own source.
+library keeps as a second item, reported as a possible duplicate, never merged by itself). The
+counts and the TL;DR go to ``extra``; the fields merge by trust (merge.py) and rank with links and
+citations, so a paper's own record (arXiv's, a web page's) is kept and only what it lacks is
+filled in (a venue, a DOI), and a paper only a link described stays among those `paperhaul
+refresh` fetches from their own source.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ SOURCE = "semantic-scholar"
 BATCH = 500
 FIELDS = (
     "externalIds,title,abstract,authors,venue,publicationDate,"
-    "citationCount,influentialCitationCount,referenceCount"
+    "citationCount,influentialCitationCount,referenceCount,tldr"
 )
 PAGE = "https://www.semanticscholar.org/paper/"
 # arXiv's own DOIs (10.48550/arXiv.ID) say nothing an arXiv key does not.
@@ -97,6 +100,11 @@ def record(key: str, paper: dict[str, Any]) -> PaperRecord:
         if type(paper.get(field)) is int and paper[field] >= 0
     }
     extra["paper_id"] = paper["paperId"]
+    tldr = paper.get("tldr") if isinstance(paper.get("tldr"), dict) else {}
+    if isinstance(tldr.get("text"), str) and tldr["text"].strip():
+        extra["tldr"] = clean_text(tldr["text"])
+        if isinstance(tldr.get("model"), str):
+            extra["tldr_model"] = tldr["model"]
     return PaperRecord(
         source=SOURCE,
         key=key,
