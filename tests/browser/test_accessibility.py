@@ -62,6 +62,7 @@ CURATOR_PAGES = [
     "/library/",
     "/library/duplicates/",
     merge_path("2511.20001"),
+    "/clip/?url=https%3A%2F%2Farxiv.org%2Fabs%2F2511.20003v1&note=A+note",
     "/studio/",
     "/studio/25/",
     "/studio/25/preview/",
@@ -148,4 +149,30 @@ def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper(browser, cu
     assert "ICLR 2026 Poster" in page.locator(".facts").inner_text()
     page.goto(paper_path("url:" + forum("2511.20002")))  # the other item's old page
     assert page.url.endswith("/papers/2511.20002")
+    context.close()
+
+
+def test_the_bookmarklet_clips_the_page_a_curator_is_reading(browser, curated_site):
+    context = browser.new_context(viewport=DESKTOP, base_url=curated_site.url)
+    page = context.new_page()
+    log_in(page)
+    page.goto("/studio/")
+    code = page.get_by_role("link", name="Clip to paperhaul").get_attribute("href")
+    # arXiv's page as the browser would show it, served by the test (nothing leaves the machine).
+    context.route(
+        "https://arxiv.org/abs/2511.20003v1",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body="<title>arXiv</title><p id='abstract'>A 39M-parameter recognizer.</p>",
+        ),
+    )
+    page.goto("https://arxiv.org/abs/2511.20003v1")
+    page.evaluate("getSelection().selectAllChildren(document.getElementById('abstract'))")
+    page.evaluate(code.removeprefix("javascript:"))
+    page.wait_for_url("**/clip/?url=*")
+    assert page.url.endswith(
+        "?url=https%3A%2F%2Farxiv.org%2Fabs%2F2511.20003v1&note=A%2039M-parameter%20recognizer."
+    )
+    assert "Whisper-Tiny Goes Multilingual" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Put it on today's list").is_visible()
     context.close()

@@ -10,6 +10,7 @@ from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.views import (
     accounts,
     citations,
+    clip,
     duplicates,
     feed,
     haul_stats,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("topics/", topics.topics, name="topics"),
     path("topics/<slug:slug>/", topics.topic, name="topic"),
     path("submit/", feed.submit, name="submit"),
+    path("clip/", clip.clip, name="clip"),
     path("search/", search.search, name="search"),
     path("search/results.<citation:fmt>", citations.search_results, name="search_citations"),
     # Hauls: publishing.py makes the same paths (haul_path, tag_path, *_feed_path); keep them equal.

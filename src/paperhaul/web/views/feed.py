@@ -26,6 +26,7 @@ from paperhaul.papers.models import Category, Job, Paper
 from paperhaul.papers.refresh import incomplete_count
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
+from paperhaul.web.views.clip import bookmarklet
 
 
 def list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
@@ -131,7 +132,7 @@ def category(request: HttpRequest, category: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """Put a paper on today's list by its arXiv id or any URL (fetched when not in the library)."""
-    context = {"window_days": daily.submission_window(), "target": ""}
+    context = {"window_days": daily.submission_window(), "target": "", "bookmarklet": bookmarklet(request)}
     if request.method == "POST":
         limits.enforce(request, "submit")
         context["target"] = request.POST.get("target", "")[:2000]

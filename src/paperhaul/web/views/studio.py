@@ -39,6 +39,7 @@ from paperhaul.web.studio_forms import (
     PublishForm,
     SectionForm,
 )
+from paperhaul.web.views.clip import bookmarklet
 from paperhaul.web.views.library import staff_only
 
 KINDS = {"item": HaulItem, "section": HaulSection}
@@ -284,6 +285,7 @@ def _list(
         "hauls": Haul.objects.annotate(item_count=Count("items")).order_by("-number"),
         "form": form or NewHaulForm(prefix="header", initial={"number": authoring.next_number()}),
         "error": error,
+        "bookmarklet": bookmarklet(request),
     }
     return render(request, "studio/list.html", context, status=status)
 
