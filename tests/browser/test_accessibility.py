@@ -69,6 +69,7 @@ CURATOR_PAGES = [
     "/submit/",
     "/for-you/",
     f"/u/{CURATOR}/",
+    f"/u/{CURATOR}/?show=replies",
     "/accounts/tokens/",
     "/papers/2511.20001",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,8 +13,11 @@ from django.utils import timezone
 from paperhaul.community import markdown
 from paperhaul.community.models import Comment
 from paperhaul.community.reactions import bump
+from paperhaul.community.signals import comment_posted
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Paper
+
+log = logging.getLogger(__name__)
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 8
@@ -45,7 +49,15 @@ def add_comment(user: AbstractBaseUser, paper: Paper, body: str, parent: Comment
             paper=paper, author=user, parent=parent, body=body, body_html=markdown.render(body)
         )
         bump(paper, comments=1)
+        transaction.on_commit(lambda: _announce(comment))
     return comment
+
+
+def _announce(comment: Comment) -> None:
+    """Tell the other apps (a reply e-mail); what fails there is logged, the comment stands."""
+    for receiver, outcome in comment_posted.send_robust(sender=Comment, comment=comment):
+        if isinstance(outcome, Exception):
+            log.warning("after comment %s, %s failed: %s", comment.pk, receiver.__qualname__, outcome)
 
 
 def check_editable(user: AbstractBaseUser, comment: Comment) -> None:

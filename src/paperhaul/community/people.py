@@ -73,3 +73,14 @@ def comments_by(user: AbstractBaseUser) -> QuerySet[Comment]:
         .only("id", "body", "created_at", "edited_at", "paper__key", "paper__title")
         .order_by("-created_at", "-id")
     )
+
+
+def replies_to(user: AbstractBaseUser) -> QuerySet[Comment]:
+    """Replies by others to the user's comments, still in view, newest first, with their papers."""
+    return (
+        Comment.objects.filter(parent__author=user, deleted_at=None, hidden_at=None)
+        .exclude(author=user)
+        .select_related("paper", "author")
+        .only("id", "body", "created_at", "paper__key", "paper__title", "author__username")
+        .order_by("-created_at", "-id")
+    )

@@ -1,11 +1,18 @@
 """Subscriptions in Django's admin: who is subscribed, their digests and delivery failures; readers'
-For-you topics and keyword filters."""
+For-you topics, keyword filters and reply e-mails, and the reply e-mails sent."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from paperhaul.notify.models import DeliveryFailure, Digest, Interest, ReaderPreferences, Subscription
+from paperhaul.notify.models import (
+    DeliveryFailure,
+    Digest,
+    Interest,
+    ReaderPreferences,
+    ReplyNotice,
+    Subscription,
+)
 
 
 class InterestInline(admin.TabularInline):
@@ -41,7 +48,23 @@ class DeliveryFailureAdmin(admin.ModelAdmin):
 
 @admin.register(ReaderPreferences)
 class ReaderPreferencesAdmin(admin.ModelAdmin):
-    list_display = ["user", "updated_at"]
+    list_display = ["user", "email_replies", "updated_at"]
+    list_filter = ["email_replies"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
     filter_horizontal = ["topics"]
+
+
+@admin.register(ReplyNotice)
+class ReplyNoticeAdmin(admin.ModelAdmin):
+    """Read-only: which replies were e-mailed, and what a refusing mail server said."""
+
+    list_display = ["comment", "created_at", "error"]
+    search_fields = ["error"]
+    readonly_fields = ["comment", "created_at", "error"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

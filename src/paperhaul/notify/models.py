@@ -116,10 +116,12 @@ class Interest(models.Model):
 class ReaderPreferences(KeywordLists):
     """A signed-in reader's choices for their For-you page: the topics it starts from before they
     have upvoted or saved anything, and the keyword filters every paper recommended to them passes,
-    on the page and in the "Recommended for you" section of a digest (recommend.py)."""
+    on the page and in the "Recommended for you" section of a digest (recommend.py); and whether
+    replies to their comments are e-mailed to them (replies.py)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    email_replies = models.BooleanField(default=True, help_text="E-mail each reply to their comments.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -218,3 +220,15 @@ class DeliveryFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id}: {self.code or '-'} {self.message[:60]}"
+
+
+class ReplyNotice(models.Model):
+    """That the author of a comment was e-mailed about this reply to it (or why not): written before
+    the e-mail is handed over, so a reply is e-mailed at most once."""
+
+    comment = models.OneToOneField("community.Comment", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.TextField(blank=True, default="", help_text="Why the mail server did not take it.")
+
+    def __str__(self) -> str:
+        return f"reply notice of comment {self.comment_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from paperhaul.notify import feeds, views
+from paperhaul.notify import feeds, reply_views, views
 
 
 class FeedFormatConverter:
@@ -31,6 +31,8 @@ urlpatterns = [
         views.not_interested,
         name="not_interested",
     ),
+    path("replies/stop/<str:token>/", reply_views.stop, name="stop_replies"),
+    path("replies/email/", reply_views.switch, name="reply_emails"),
     path("for-you/", views.for_you, name="for_you"),
     path("for-you/topics/", views.for_you_topics, name="for_you_topics"),
     path("for-you/filters/", views.for_you_filters, name="for_you_filters"),

@@ -12,11 +12,13 @@ from paperhaul.community import people
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
+from paperhaul.notify.replies import wants_replies
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 # The lists a profile shows, by the ``show`` parameter; "saved" only to its owner.
-PROFILE_LISTS = {"upvotes": "Upvotes", "comments": "Comments", "saved": "Saved"}
+PROFILE_LISTS = {"upvotes": "Upvotes", "comments": "Comments", "saved": "Saved", "replies": "Replies"}
+OWN_LISTS = {"saved", "replies"}
 
 
 def _papers_page(request: HttpRequest, ids_page: Page) -> tuple[Page, set[int]]:
@@ -41,10 +43,11 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    """A reader's upvotes and comments (public) and saved papers (to themselves only)."""
+    """A reader's upvotes and comments (public), and their saved papers and the replies to their
+    comments (to themselves only)."""
     member = get_object_or_404(get_user_model(), username=username, is_active=True)
     own = request.user.is_authenticated and request.user.pk == member.pk
-    tabs = {key: label for key, label in PROFILE_LISTS.items() if own or key != "saved"}
+    tabs = {key: label for key, label in PROFILE_LISTS.items() if own or key not in OWN_LISTS}
     show = request.GET.get("show", "upvotes")
     if show not in tabs:
         raise Http404("no such list")
@@ -52,6 +55,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     context = {"member": member, "own": own, "tabs": tabs, "show": show, "voted": set()}
     if show == "comments":
         context["page"] = window(people.comments_by(member), number)
+    elif show == "replies":
+        context["page"] = window(people.replies_to(member), number)
+        context["reply_emails"] = wants_replies(member)
     else:
         ids = people.upvoted_paper_ids(member) if show == "upvotes" else people.saved_paper_ids(member)
         context["page"], context["voted"] = _papers_page(request, window(ids, number))

@@ -1,0 +1,149 @@
+"""E-mail to a reader when someone replies to their comment.
+
+A reply, once committed, queues a task (`send_reply_notice`, run by `paperhaul worker`) so that
+posting never waits for the mail server. The task e-mails the author of the answered comment,
+unless they wrote the reply themselves, have no address, turned these e-mails off, or the reply
+is no longer in view. A ReplyNotice row is written before the e-mail is handed over, so a task run
+twice sends it once; what the mail server said when it refused is kept on that row (the reply is
+on the reader's profile, under "Replies", all the same).
+
+Every such e-mail carries a signed link that turns them off in one click (RFC 8058's headers
+too), and the profile's Replies tab turns them back on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from paperhaul import config
+from paperhaul.community.models import Comment
+from paperhaul.hauls.publishing import site_url
+from paperhaul.notify.mail import MailUnavailable, send_now
+from paperhaul.notify.models import ReaderPreferences, ReplyNotice
+from paperhaul.web.links import paper_path
+
+log = logging.getLogger(__name__)
+_SALT = "paperhaul.notify.replies"
+QUOTED_REPLY = 2000
+QUOTED_COMMENT = 500
+
+
+class BadLink(Exception):
+    """The link to turn reply e-mails off is forged, garbled, or its account is gone."""
+
+
+def stop_token(user: AbstractBaseUser) -> str:
+    """Signed, without expiry: the link of an old e-mail keeps working."""
+    return signing.Signer(salt=_SALT).sign_object(user.pk)
+
+
+def user_of(token: str) -> AbstractBaseUser:
+    try:
+        pk = signing.Signer(salt=_SALT).unsign_object(token)
+    except (signing.BadSignature, TypeError, ValueError):
+        raise BadLink("this link is not valid") from None
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise BadLink("this link is no longer valid")
+    return user
+
+
+def wants_replies(user: AbstractBaseUser) -> bool:
+    chosen = ReaderPreferences.objects.filter(user=user).values_list("email_replies", flat=True).first()
+    return True if chosen is None else chosen
+
+
+def set_wants_replies(user: AbstractBaseUser, wanted: bool) -> None:
+    preferences, _ = ReaderPreferences.objects.get_or_create(user=user)
+    if preferences.email_replies != wanted:
+        preferences.email_replies = wanted
+        preferences.save(update_fields=["email_replies", "updated_at"])
+
+
+def on_comment_posted(comment: Comment, **_: object) -> None:
+    """Receiver of community's comment_posted: a reply queues its e-mail."""
+    if comment.parent_id is not None:
+        send_reply_notice.enqueue(comment.pk)
+
+
+@task()
+def send_reply_notice(comment_id: int) -> str:
+    """E-mail the reply ``comment_id`` to the author of the comment it answers; says what it did."""
+    reply = Comment.objects.select_related("author", "paper", "parent__author").filter(pk=comment_id).first()
+    why_not = _why_not(reply)
+    if why_not:
+        return why_not
+    try:
+        with transaction.atomic():
+            notice = ReplyNotice.objects.create(comment=reply)
+    except IntegrityError:
+        return "sent before"
+    try:
+        send_now(reply_message(reply))
+    except MailUnavailable as exc:
+        log.warning("reply %s: %s", reply.pk, exc)
+        notice.error = str(exc)
+        notice.save(update_fields=["error"])
+        return "refused"
+    return "sent"
+
+
+def _why_not(reply: Comment | None) -> str:
+    if reply is None or reply.parent is None:
+        return "no such reply"
+    if not reply.visible or not reply.parent.visible:
+        return "no longer in view"
+    recipient = reply.parent.author
+    if recipient is None or not recipient.is_active or not recipient.email:
+        return "no one to tell"
+    if recipient.pk == reply.author_id:
+        return "their own reply"
+    if not wants_replies(recipient):
+        return "turned off"
+    return ""
+
+
+def reply_message(reply: Comment) -> EmailMessage:
+    """The plain-text e-mail: who replied, the reply and the comment quoted, the link to the thread
+    and the one-click way to stop these e-mails."""
+    recipient = reply.parent.author
+    site = config.get("PAPERHAUL_SITE_NAME")
+    stop_url = site_url() + reverse("notify:stop_replies", args=[stop_token(recipient)])
+    replier = reply.author.username if reply.author else "someone"
+    context = {
+        "replier": replier,
+        "paper": reply.paper,
+        "reply": _quoted(reply.body, QUOTED_REPLY),
+        "comment": _quoted(reply.parent.body, QUOTED_COMMENT),
+        "thread_url": f"{site_url()}{paper_path(reply.paper)}#comment-{reply.pk}",
+        "profile_url": site_url() + reverse("profile", args=[recipient.username]) + "?show=replies",
+        "stop_url": stop_url,
+        "site_name": site,
+        "site_url": site_url(),
+    }
+    return EmailMessage(
+        f"{replier} replied to your comment on “{_short(reply.paper.title)}”",
+        render_to_string("notify/email/reply.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def _quoted(text: str, most: int) -> str:
+    cut = text if len(text) <= most else text[: most - 1].rstrip() + "…"
+    return "\n".join(f"> {line}" if line else ">" for line in cut.splitlines())
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 80 else title[:79].rstrip() + "…"
