@@ -114,6 +114,23 @@ def test_a_paper_is_summed_up_by_its_takeaway_else_by_its_abstract(papers, postb
     assert plain.count(papers["arxiv:2401.00002"].abstract[:40]) == 1  # no takeaway yet: its abstract
 
 
+def test_a_counted_paper_says_how_often_it_is_cited(papers, postbox):
+    from paperhaul.papers.models import SourceRecord
+
+    subscriber("ada@example.org", kinds=("daily",))
+    SourceRecord.objects.create(
+        paper=papers["arxiv:2401.00001"],
+        source="semantic-scholar",
+        source_id="arxiv:2401.00001",
+        fetched_at=timezone.now(),
+        payload_hash="x",
+        data={"citations": 1234, "paper_id": "abc"},
+    )
+    send_digests(DAILY)
+    message = postbox.messages[0]
+    assert text(message).count("cited by 1,234") == 1 and "cited by 1,234" in parts(message)["text/html"]
+
+
 def test_no_paper_is_sent_twice_and_a_period_only_once(papers, postbox):
     subscriber("ada@example.org")
     assert send_digests(DAILY).sent_now == 1

@@ -15,6 +15,7 @@ from paperhaul.hauls.publishing import haul_url
 from paperhaul.notify import mail
 from paperhaul.notify.digests import Section, sections_of
 from paperhaul.notify.models import Digest, Subscription
+from paperhaul.papers.citation_counts import citation_counts
 from paperhaul.papers.models import Paper
 from paperhaul.web.links import paper_path
 
@@ -70,16 +71,28 @@ def _items(subscription: Subscription, section: Section) -> list[Item]:
         )
         for haul in section.hauls
     ]
-    takeaways = shown([paper.pk for paper in section.papers])
-    items += [_paper_item(subscription, paper, takeaways.get(paper.pk)) for paper in section.papers]
+    ids = [paper.pk for paper in section.papers]
+    takeaways, cited = shown(ids), citation_counts(ids)
+    items += [
+        _paper_item(subscription, paper, takeaways.get(paper.pk), cited.get(paper.pk))
+        for paper in section.papers
+    ]
     return items
 
 
-def _paper_item(subscription: Subscription, paper: Paper, takeaway: Takeaway | None) -> Item:
-    """A paper with its one-sentence takeaway (readers skim), or the start of its abstract."""
+def _paper_item(
+    subscription: Subscription, paper: Paper, takeaway: Takeaway | None, cited: int | None
+) -> Item:
+    """A paper with its one-sentence takeaway (readers skim), or the start of its abstract; how
+    often it is cited, once counted (papers/citation_counts.py)."""
     authors = list(paper.authors or [])
     byline = ", ".join(authors[:SHOWN_AUTHORS]) + (" et al." if len(authors) > SHOWN_AUTHORS else "")
-    details = [byline, paper.primary_category, f"{paper.published:%d %b %Y}" if paper.published else ""]
+    details = [
+        byline,
+        paper.primary_category,
+        f"{paper.published:%d %b %Y}" if paper.published else "",
+        f"cited by {cited:,}" if cited else "",
+    ]
     return Item(
         title=paper.title,
         url=mail.absolute(paper_path(paper)),
@@ -89,7 +102,3 @@ def _paper_item(subscription: Subscription, paper: Paper, takeaway: Takeaway | N
         else Truncator(" ".join(paper.abstract.split())).chars(SNIPPET_CHARS),
         not_interested_url=mail.not_interested_url(subscription, paper.pk),
     )
-
-
-def _abstract_start(paper: Paper) -> str:
-    return Truncator(" ".join(paper.abstract.split())).chars(SNIPPET_CHARS)
