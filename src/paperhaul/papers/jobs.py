@@ -188,9 +188,18 @@ def restart(job: Job, user=None) -> Job:
 
 
 def _queue(job: Job) -> Job:
+    """Save the job and queue its task; when the same job (kind and parameters) is queued or running
+    already, and not stalled, that one is returned instead: a button pressed twice, or the daily
+    schedule of two workers, fetches once."""
     from paperhaul.papers.tasks import run_job  # tasks.py imports this module
 
     with transaction.atomic():
+        same = Job.objects.filter(
+            kind=job.kind, params=job.params, state__in=[Job.State.QUEUED, Job.State.RUNNING]
+        )
+        waiting = next((other for other in same.order_by("pk") if not other.stalled), None)
+        if waiting is not None:
+            return waiting
         job.save()
         run_job.enqueue(job.pk)
     return job

@@ -112,3 +112,23 @@ def test_the_settings_are_read_strictly(monkeypatch):
     monkeypatch.setenv("PAPERHAUL_FETCH_HOUR", "24")
     with pytest.raises(SettingError, match="PAPERHAUL_FETCH_HOUR must be an hour from 0 to 23, not 24"):
         get_hour("PAPERHAUL_FETCH_HOUR")
+
+
+def test_the_same_job_is_not_queued_twice_while_it_waits_or_runs(settings):
+    """Two workers starting the day's schedule together, or a button pressed twice, fetch once."""
+    settings.PAPERHAUL_FETCH_SOURCES = ["arxiv", "daily"]
+    settings.PAPERHAUL_ARXIV_CATEGORIES = ["cs.CL"]
+    first = [job.pk for job in start_jobs()]
+    assert [job.pk for job in start_jobs()] == first and Job.objects.count() == 2
+    other = jobs.start_sync(["cs.LG"])  # another job of the same kind is another job
+    assert other.pk not in first
+    Job.objects.filter(pk=first[0]).update(state=Job.State.DONE)
+    Job.objects.filter(pk=first[1]).update(
+        state=Job.State.RUNNING, updated_at=timezone.now() - Job.STALLED_AFTER - dt.timedelta(minutes=1)
+    )
+    again = [job.pk for job in start_jobs()]
+    assert len(set(again) - set(first)) == 2, "a finished job or a stalled one is fetched anew"
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).exclude(
+        task_path=fetch_on_schedule.module_path
+    )
+    assert waiting.count() == 5, "one task per job queued"
