@@ -76,6 +76,16 @@ def test_no_e_mail_for_one_s_own_reply_a_deleted_reply_or_when_turned_off(thread
     assert postbox.messages == []
 
 
+def test_a_title_with_a_line_break_makes_a_one_line_subject(thread, postbox):
+    _, bob, question, reply = thread
+    Paper.objects.filter(pk=question.paper_id).update(title="Direct Preference\nOptimization " + "x" * 100)
+    reply(bob)
+    assert run_reply_tasks() == ["sent"]
+    subject = str(make_header(decode_header(postbox.messages[0]["Subject"])))
+    assert subject.startswith("bob replied to your comment on “Direct Preference Optimization xxx")
+    assert subject.endswith("…”") and "\n" not in subject
+
+
 def test_a_mail_server_that_refuses_is_noted_and_the_reply_stands(thread, postbox, admin_client):
     _, bob, _, reply = thread
     postbox.refuse["ada@example.org"] = "550 no such mailbox"

@@ -93,6 +93,11 @@ def test_the_studio_offers_the_bookmarklet(curator_client):
     assert "Clip to paperhaul" in curator_client.get("/studio/").content.decode()
 
 
+def test_an_arxiv_id_is_clipped_without_a_link_to_itself(reader_client, papers):
+    page = reader_client.get(clip_url("2401.00001")).content.decode()
+    assert '<p class="clip-address"><code>2401.00001</code></p>' in page and "In the library:" in page
+
+
 def test_a_huge_address_or_note_is_cut(reader_client, papers):
     response = reader_client.get(clip_url("https://example.org/" + "a" * 5000, "n" * 20000))
     assert response.status_code == 200

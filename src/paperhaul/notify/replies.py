@@ -146,4 +146,6 @@ def _quoted(text: str, most: int) -> str:
 
 
 def _short(title: str) -> str:
+    """The title on one line (a header holds no line break), at most 80 characters."""
+    title = " ".join(title.split())
     return title if len(title) <= 80 else title[:79].rstrip() + "…"

@@ -18,6 +18,7 @@ from paperhaul.community.reactions import has_saved
 from paperhaul.hauls.models import Haul
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import find_paper
+from paperhaul.web.links import is_web_address
 
 MAX_ADDRESS = 2000
 MAX_NOTE = 5000
@@ -45,6 +46,7 @@ def clip(request: HttpRequest) -> HttpResponse:
         "address": address,
         "note": note,
         "key": key,
+        "is_web_address": is_web_address(address),
         "paper": paper,
         "saved": paper is not None and has_saved(request.user, paper),
         "drafts": Haul.objects.filter(status=Haul.Status.DRAFT).order_by("-number")[:DRAFTS]
