@@ -60,11 +60,19 @@ def test_a_changed_tldr_replaces_the_old_and_a_withdrawn_one_goes(paper):
     assert shown([paper.pk])[paper.pk].method == Takeaway.Method.EXTRACTIVE
 
 
-def test_a_pass_starts_where_the_last_began_and_force_takes_everything_again(paper):
+def test_a_pass_starts_a_margin_before_the_last_began_and_force_takes_everything_again(paper):
+    from django.utils import timezone
+
+    from paperhaul.enrich.source_tldrs import MARGIN
+    from paperhaul.papers.models import SourceRecord
+
     counts_arrive("The TL;DR.")
     assert take_source_tldrs()[S2] == 1
     Takeaway.objects.filter(method=S2).delete()
-    assert take_source_tldrs()[S2] == 0, "the record was read by the last pass"
+    assert take_source_tldrs()[S2] == 1, "fetched within the margin: read again"
+    Takeaway.objects.filter(method=S2).delete()
+    SourceRecord.objects.filter(source="semantic-scholar").update(fetched_at=timezone.now() - 2 * MARGIN)
+    assert take_source_tldrs()[S2] == 0, "read by an earlier pass"
     assert take_source_tldrs(force=True)[S2] == 1
 
 

@@ -6,9 +6,11 @@ They arrive with source records, often long after the paper (Semantic Scholar's 
 are first fetched), and change or disappear with them while the paper's text stays as it is. So
 they are not taken from the papers pending extraction but by a pass over the records of each
 source fetched since the last pass began (its start is saved in a SyncState named
-``takeaways:SOURCE`` when the pass ends). A record fetched again, its TL;DR changed or gone, is
-looked at again; a pass cut short is done again from the same point, and what it took is found
-current the second time.
+``takeaways:SOURCE`` when the pass ends), less a margin: a fetch can commit records stamped a
+little before the pass began after the pass read them, so the records of the last MARGIN before it
+are read again (found current, they cost a comparison). A record fetched again, its TL;DR changed
+or gone, is looked at again; a pass cut short is done again from the same point, and what it took
+is found current the second time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from paperhaul.enrich.tldr import Summary, capitalise
 from paperhaul.papers.models import SourceRecord, SyncState
 
 BATCH = 500
+MARGIN = dt.timedelta(minutes=15)
 # Which source's records carry each method's TL;DR (in ``data["tldr"]``); the source's name is
 # also the ``model`` its takeaways are stored under.
 SOURCES = {
@@ -42,12 +45,12 @@ def take_source_tldrs(*, force: bool = False) -> dict[str, int]:
 
 def _take(method: str, source: str, *, force: bool) -> int:
     state, _ = SyncState.objects.get_or_create(name=f"takeaways:{source}")
-    since = None if force or not state.resumption_token else dt.datetime.fromisoformat(state.resumption_token)
+    last = None if force or not state.resumption_token else dt.datetime.fromisoformat(state.resumption_token)
     started, after, taken = timezone.now(), 0, 0
     while True:
         records = SourceRecord.objects.filter(source=source, pk__gt=after, fetched_at__lte=started)
-        if since is not None:
-            records = records.filter(fetched_at__gt=since)
+        if last is not None:
+            records = records.filter(fetched_at__gt=last - MARGIN)
         batch = list(records.order_by("pk").values_list("pk", "paper_id", "data")[:BATCH])
         if not batch:
             break
