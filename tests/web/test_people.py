@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from paperhaul.community import comments, people, reactions
+from paperhaul.community.models import SavedPaper
+from paperhaul.papers.models import Paper
 from paperhaul.papers.upsert import Library
 from tests.web.conftest import record
 
@@ -162,3 +166,27 @@ def test_unknown_user_or_list_is_404(client, reader):
     assert client.get("/u/nobody/").status_code == 404
     assert client.get("/u/reader/", {"show": "passwords"}).status_code == 404
     assert Client().get("/u/reader/", {"page": "0"}).status_code == 404
+
+
+def test_the_reading_list_says_which_papers_have_a_new_version_since_they_were_saved(reader_client, reader):
+    from paperhaul.papers.records import PaperRecord, Version
+
+    def arxiv(number: str, versions: int) -> PaperRecord:
+        dates = [dt.datetime(2024, 1, n, tzinfo=dt.UTC) for n in range(1, versions + 1)]
+        return PaperRecord(
+            source="arxiv-api",
+            key=f"arxiv:{number}",
+            title=f"Paper {number}",
+            versions=tuple(Version(n, when) for n, when in enumerate(dates, start=1)),
+        )
+
+    Library().upsert([arxiv("2401.00011", 1), arxiv("2401.00012", 2)])
+    for key in ("arxiv:2401.00011", "arxiv:2401.00012"):
+        reactions.set_saved(reader, Paper.objects.get(key=key), True)
+    SavedPaper.objects.update(created_at=dt.datetime(2024, 1, 3, tzinfo=dt.UTC))
+    html = reader_client.get("/u/reader/", {"show": "saved"}).content.decode()
+    assert "posted since you saved it" not in html, "v2 came before the save"
+    Library().upsert([arxiv("2401.00012", 4)])  # v3 and v4 on 3 and 4 January
+    html = reader_client.get("/u/reader/", {"show": "saved"}).content.decode()
+    assert html.count("posted since you saved it") == 1
+    assert '<span class="revised">v4 posted since you saved it</span>' in html

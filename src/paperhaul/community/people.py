@@ -1,4 +1,5 @@
-"""What the author and profile pages list: an author's papers, and a reader's upvotes, saves and comments.
+"""What the author and profile pages list: an author's papers, and a reader's upvotes, saves (with
+the papers revised since), comments and the replies to them.
 
 Authors are not a table (Paper.authors is a JSON list, see papers/models.py); the search index
 already indexes author names, so an author's papers come from it as candidates in date order,
@@ -7,7 +8,9 @@ and only those where the name is one of the authors exactly are kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -63,6 +66,36 @@ def saved_paper_ids(user: AbstractBaseUser) -> QuerySet:
     return (
         SavedPaper.objects.filter(user=user).order_by("-created_at", "-id").values_list("paper_id", flat=True)
     )
+
+
+def revised_since_saved(user: AbstractBaseUser, papers: Sequence[Paper]) -> dict[int, str]:
+    """The latest arXiv version ("v3") of each of these papers posted after the user saved it: a
+    reading list says which papers changed since they were put on it."""
+    saved = dict(
+        SavedPaper.objects.filter(user=user, paper_id__in=[p.pk for p in papers]).values_list(
+            "paper_id", "created_at"
+        )
+    )
+    revised = {}
+    for paper in papers:
+        latest = max(paper.versions or [], key=_version_number, default=None)
+        created = _moment(latest.get("created")) if latest else None
+        if paper.pk in saved and created and created > saved[paper.pk] and _version_number(latest) > 1:
+            revised[paper.pk] = latest["version"]
+    return revised
+
+
+def _version_number(version: dict) -> int:
+    digits = str(version.get("version", "")).lstrip("v")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _moment(text: object) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment and moment.tzinfo is None else moment
 
 
 def comments_by(user: AbstractBaseUser) -> QuerySet[Comment]:

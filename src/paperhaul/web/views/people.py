@@ -61,4 +61,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     else:
         ids = people.upvoted_paper_ids(member) if show == "upvotes" else people.saved_paper_ids(member)
         context["page"], context["voted"] = _papers_page(request, window(ids, number))
+        if show == "saved":
+            revised = people.revised_since_saved(member, context["page"].items)
+            for paper in context["page"].items:
+                paper.revised_since_saved = revised.get(paper.pk, "")
     return render(request, "people/profile.html", context)
