@@ -12,8 +12,12 @@ from django.db.models import QuerySet
 from paperhaul.papers import ids
 from paperhaul.papers.bibtex import bibliography
 from paperhaul.papers.citation_counts import counts_of
+from paperhaul.papers.citation_graph import cited_papers, citing_papers
 from paperhaul.papers.duplicates import twins
 from paperhaul.papers.models import Category, Identifier, Paper, PaperCategory
+
+# How many papers of the library it cites, and citing it, `show --json` names at most.
+LISTED = 100
 
 
 def find_paper(text: str) -> Paper | None:
@@ -99,6 +103,8 @@ def paper_detail(paper: Paper) -> dict[str, Any]:
         "identifiers": sorted(paper.identifiers.values_list("key", flat=True)),
         "bibtex": bibliography([paper]),
         "citations": counts_of(paper),
+        "cites_in_library": _keys(cited_papers(paper)),
+        "cited_by_in_library": _keys(citing_papers(paper)),
         "sources": [
             {
                 "source": s.source,
@@ -110,3 +116,7 @@ def paper_detail(paper: Paper) -> dict[str, Any]:
         ],
         "possible_duplicates": [{"key": o.key, "title": o.title, "reason": r} for o, r in twins(paper)],
     }
+
+
+def _keys(papers: QuerySet[Paper]) -> list[str]:
+    return list(papers.order_by("key").values_list("key", flat=True)[:LISTED])

@@ -117,6 +117,22 @@ class SourceRecord(models.Model):
         return f"{self.source}:{self.source_id}"
 
 
+class Reference(models.Model):
+    """That a paper cites another, named by its arXiv or DOI key, as Semantic Scholar lists the
+    paper's references (citation_graph.py): the cited paper need not be in the library, and is
+    found by its key (an identifier of a paper) when it is."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+", db_index=False)
+    cited_key = models.CharField(max_length=512)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "cited_key"], name="uniq_reference")]
+        indexes = [models.Index(fields=["cited_key"], name="reference_cited_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} cites {self.cited_key}"
+
+
 class PossibleDuplicate(models.Model):
     """Two items with different keys that may be one paper: reported, never merged by themselves (a
     curator dismisses the report or merges the two, papers/combine.py)."""

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from paperhaul.errors import InputError, SourceRejected
 from paperhaul.papers.citation_counts import STALE_DAYS
+from paperhaul.papers.citation_graph import record_references
 from paperhaul.papers.fetching import arxiv_client, openreview_client
 from paperhaul.papers.ingest import arxiv_listing, arxiv_oai, daily_papers, openreview, semantic_scholar
 from paperhaul.papers.ingest.http import HttpClient, settings_client
@@ -235,7 +236,8 @@ def sync_citation_counts(
     reader (where the pass went on from, how many papers Semantic Scholar does not know).
 
     A pass asks for the arXiv and DOI papers whose counts are missing or older than ``stale_days``,
-    in the order they entered the library, 500 a request at the API's pace. The id of the last
+    in the order they entered the library, 500 a request at the API's pace; the papers each one
+    cites are kept too (citation_graph.py). The id of the last
     paper of each batch is saved with the batch's counts, so a pass stopped by Ctrl-C (or cut short
     by ``limit``) goes on from there the next time; a finished pass starts again from the first
     paper. Papers Semantic Scholar does not know (yet: it lags arXiv by a few days) are asked for
@@ -256,15 +258,18 @@ def sync_citation_counts(
             batch = list(_due_for_counts(cursor, stale_days).values_list("pk", "key")[:size])
             if not batch:
                 break
-            records = semantic_scholar.fetch_batch(
+            counted = semantic_scholar.fetch_batch(
                 client,
                 settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_URL,
                 [key for _, key in batch],
                 api_key=settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY,
             )
+            records = [paper.record for paper in counted]
             cursor = batch[-1][0]
             with transaction.atomic():
                 library.upsert(records)
+                paper_ids = {key: pk for pk, key in batch}
+                record_references({paper_ids[paper.record.key]: paper.cites for paper in counted})
                 # Unchanged counts are records the upsert skips; they were asked for now all the same.
                 fetched = SourceRecord.objects.filter(
                     source=semantic_scholar.SOURCE, source_id__in=[r.source_id for r in records]

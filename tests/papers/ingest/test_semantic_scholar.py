@@ -145,12 +145,12 @@ def test_a_batch_keeps_the_known_papers_under_their_keys(site, http_client):
         "doi:10.1101/2023.04.30.538439",
     ]
     found = fetch_batch(http_client, site.url("/s2"), keys, api_key="s2-secret")
-    assert [r.key for r in found] == ["arxiv:1706.03762", "doi:10.1101/2023.04.30.538439"]
+    assert [c.record.key for c in found] == ["arxiv:1706.03762", "doi:10.1101/2023.04.30.538439"]
     assert seen == [
         {
             "ids": ["ARXIV:1706.03762", "ARXIV:2401.99999", "DOI:10.1101/2023.04.30.538439"],
             "fields": "externalIds,title,abstract,authors,venue,publicationDate,"
-            "citationCount,influentialCitationCount,referenceCount,tldr",
+            "citationCount,influentialCitationCount,referenceCount,tldr,references.externalIds",
             "key": "s2-secret",
         }
     ]
@@ -357,3 +357,25 @@ def test_a_paper_only_a_link_described_is_still_one_to_refresh(counts_api):
     assert paper.title == "Attention is All you Need", "what the link gave is improved on"
     assert counts_of(paper)["count"] == 151234
     assert incomplete() == ["arxiv:1706.03762"], "arXiv's own record is still to be fetched"
+
+
+@pytest.mark.django_db
+def test_counting_records_the_references_shown_on_pages_and_by_show(counts_api, capsys, client):
+    def cites(arxiv: str) -> dict:
+        return {"paperId": "x", "externalIds": {"ArXiv": arxiv}}
+
+    add("arxiv:1706.03762", "Attention Is All You Need")
+    add("arxiv:1409.0473", "Neural Machine Translation by Jointly Learning to Align and Translate")
+    attention = dict(ATTENTION, references=[cites("1409.0473"), {"externalIds": {"DOI": "10.1/not-here"}}])
+    serve_batch(
+        counts_api, {"ARXIV:1706.03762": attention, "ARXIV:1409.0473": dict(ATTENTION, references=[])}
+    )
+    call_command("sync", "semantic-scholar")
+    capsys.readouterr()
+    call_command("show", "1706.03762", "--json")
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["cites_in_library"] == ["arxiv:1409.0473"] and shown["cited_by_in_library"] == []
+    assert "not-here" not in json.dumps(shown["sources"]), "the keys stay out of the source record"
+    page = client.get("/papers/1409.0473").content.decode()
+    assert "Citations in this library" in page and "Cited by 1 paper here" in page
+    assert 'href="/papers/1706.03762"' in page

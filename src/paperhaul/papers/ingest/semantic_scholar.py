@@ -7,7 +7,9 @@ paper has its Semantic Scholar id (``paperId``), ``externalIds`` (``ArXiv``, ``D
 ``venue``, ``publicationDate`` and the counts: ``citationCount``, ``influentialCitationCount``
 (citations that build on the paper, by their own classifier) and ``referenceCount``; ``tldr``
 is its model's one-sentence summary (``{"model": "tldr@v2.0.0", "text": ...}``, or null), which
-enrichment shows as a takeaway (enrich/source_tldrs.py).
+enrichment shows as a takeaway (enrich/source_tldrs.py); ``references`` lists the papers it cites
+(``[{"paperId", "externalIds"}]``), which `cited_keys` names by their arXiv or DOI keys for the
+library's citation graph (citation_graph.py), kept out of the record.
 
 A record keeps the key it was asked for (the library's), so it merges into that paper; it brings
 no aliases (Semantic Scholar's DOI of an arXiv paper names its published version, which the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -37,8 +40,10 @@ SOURCE = "semantic-scholar"
 BATCH = 500
 FIELDS = (
     "externalIds,title,abstract,authors,venue,publicationDate,"
-    "citationCount,influentialCitationCount,referenceCount,tldr"
+    "citationCount,influentialCitationCount,referenceCount,tldr,references.externalIds"
 )
+# At most this many references of a paper are kept (a survey's thousand are plenty).
+MAX_REFERENCES = 1000
 PAGE = "https://www.semanticscholar.org/paper/"
 # arXiv's own DOIs (10.48550/arXiv.ID) say nothing an arXiv key does not.
 ARXIV_DOI_PREFIX = "10.48550/"
@@ -55,11 +60,19 @@ def asked_id(key: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A paper of a batch's answer: its record, and the keys of the papers it cites."""
+
+    record: PaperRecord
+    cites: tuple[str, ...]
+
+
 def fetch_batch(
     client: HttpClient, base_url: str, keys: Sequence[str], *, api_key: str = ""
-) -> list[PaperRecord]:
-    """The records of the papers Semantic Scholar knows among ``keys`` (arXiv and DOI keys, at most
-    BATCH), each under the key it was asked for."""
+) -> list[Counted]:
+    """The papers Semantic Scholar knows among ``keys`` (arXiv and DOI keys, at most BATCH), each
+    under the key it was asked for."""
     asked = [(key, asked_id(key)) for key in keys]
     asked = [(key, paper_id) for key, paper_id in asked if paper_id]
     if not asked:
@@ -81,7 +94,11 @@ def fetch_batch(
         raise SourceFormatError(f"Semantic Scholar: not JSON ({exc})", url=url) from None
     if not isinstance(answer, list) or len(answer) != len(asked):
         raise SourceFormatError(f"Semantic Scholar: expected a list of {len(asked)} papers", url=url)
-    return [record(key, paper) for (key, _), paper in zip(asked, answer, strict=True) if _usable(paper)]
+    return [
+        Counted(record(key, paper), tuple(cited_keys(paper)))
+        for (key, _), paper in zip(asked, answer, strict=True)
+        if _usable(paper)
+    ]
 
 
 def record(key: str, paper: dict[str, Any]) -> PaperRecord:
@@ -124,6 +141,24 @@ def record(key: str, paper: dict[str, Any]) -> PaperRecord:
         extra=extra,
         payload_hash=payload_hash(paper),
     )
+
+
+def cited_keys(paper: dict[str, Any]) -> list[str]:
+    """The arXiv or DOI keys of the papers this one cites, each once, in Semantic Scholar's order;
+    references it knows no such id of are left out."""
+    references = paper.get("references") if isinstance(paper.get("references"), list) else []
+    keys: dict[str, None] = {}
+    for reference in references[:MAX_REFERENCES]:
+        external = reference.get("externalIds") if isinstance(reference, dict) else None
+        if not isinstance(external, dict):
+            continue
+        arxiv, doi = external.get("ArXiv"), external.get("DOI")
+        key = ids.try_canonical_key(f"arXiv:{arxiv}") if isinstance(arxiv, str) else None
+        if key is None and isinstance(doi, str):
+            key = ids.try_canonical_key(f"doi:{doi}")
+        if key and ids.key_kind(key) in ("arxiv", "doi") and len(key) <= 512:
+            keys[key] = None
+    return list(keys)
 
 
 def page_url(paper_id: str) -> str:

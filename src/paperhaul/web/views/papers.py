@@ -19,6 +19,7 @@ from paperhaul.errors import InputError
 from paperhaul.hauls.coverage import coverage
 from paperhaul.papers import bibtex, duplicates
 from paperhaul.papers.citation_counts import counts_of
+from paperhaul.papers.citation_graph import SHOWN, in_library
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Paper
@@ -71,6 +72,8 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
         "cited": counts_of(paper),
+        "graph": in_library(paper),
+        "shown_links": SHOWN,
         "twins": [(twin, links.home_of(twin)) for twin, _ in duplicates.twins(paper)],
         "coverage": coverage(paper),
         "citation": bibtex.bibliography([paper]),
