@@ -69,8 +69,11 @@ def citing_papers(paper: Paper) -> QuerySet[Paper]:
     return Paper.objects.filter(pk__in=citing).exclude(pk=paper.pk)
 
 
-def in_library(paper: Paper, shown: int = SHOWN) -> InLibrary:
-    cites, cited_by = _newest(cited_papers(paper), shown), _newest(citing_papers(paper), shown)
+def in_library(paper: Paper, shown: int = SHOWN, *, counted: bool = True) -> InLibrary:
+    """``counted``: whether the paper's citations were ever counted; its references come with the
+    count, so a paper never counted has none and the page skips asking (it may be cited)."""
+    cites = _newest(cited_papers(paper), shown) if counted else []
+    cited_by = _newest(citing_papers(paper), shown)
     return InLibrary(
         cites[:shown],
         len(cites) if len(cites) <= shown else cited_papers(paper).count(),

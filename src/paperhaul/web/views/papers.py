@@ -61,6 +61,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
     """The page of a paper; ``extra`` carries a refused comment back to its form."""
     if not hasattr(paper, "upvote_count"):
         paper = counted(paper)
+    cited = counts_of(paper)
     context = {
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
@@ -71,8 +72,8 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
         "related": _related(paper),
-        "cited": counts_of(paper),
-        "graph": in_library(paper),
+        "cited": cited,
+        "graph": in_library(paper, counted=cited is not None),
         "shown_links": SHOWN,
         "twins": [(twin, links.home_of(twin)) for twin, _ in duplicates.twins(paper)],
         "coverage": coverage(paper),
