@@ -45,6 +45,15 @@ def test_a_paper_by_any_form_of_its_id(client, papers, ref):
     assert paper["page"] == "/papers/2401.00001"
     assert paper["abstract"].startswith("We study direct preference")
     assert (paper["upvotes"], paper["comment_count"], paper["voted"], paper["saved"]) == (0, 0, False, False)
+    assert (paper["cites_in_library"], paper["cited_by_in_library"]) == ([], [])
+
+
+def test_a_paper_names_the_papers_of_the_library_it_cites_and_that_cite_it(client, papers):
+    from paperhaul.papers.citation_graph import record_references
+
+    record_references({papers["arxiv:2401.00002"].pk: ["arxiv:2401.00001", "arxiv:1999.99999"]})
+    assert client.get("/api/papers/2401.00001").json()["cited_by_in_library"] == ["arxiv:2401.00002"]
+    assert client.get("/api/papers/2401.00002").json()["cites_in_library"] == ["arxiv:2401.00001"]
 
 
 def test_a_paper_leaves_the_librarys_private_fields_out(client, papers):

@@ -74,6 +74,8 @@ class PaperDetailOut(PaperOut):
     identifiers: list[str]
     bibtex: str
     citations: CitationsOut | None
+    cites_in_library: list[str]
+    cited_by_in_library: list[str]
     saved: bool
 
 
