@@ -87,3 +87,16 @@ def test_a_merge_keeps_the_links():
     assert [p.key for p in graph.cited_by] == ["arxiv:2401.00002"] and [p.key for p in graph.cites] == [
         "arxiv:2401.00002"
     ]
+
+
+def test_the_paper_page_links_the_searches_of_all_of_them(client):
+    transformer = add_paper("arxiv:1706.03762", "Attention Is All You Need")
+    forum = add_paper(
+        "url:https://openreview.net/forum?id=XyZ", "A follow-up on OpenReview", source="openreview"
+    )
+    record_references({forum.pk: ["arxiv:1706.03762"]})
+    page = client.get("/papers/1706.03762").content.decode()
+    assert 'href="/search/?q=cites%3Aarxiv%3A1706.03762&amp;sort=newest">Cited by 1 paper here</a>' in page
+    listed = client.get("/search/?q=cites%3Aarxiv%3A1706.03762&sort=newest").content.decode()
+    assert "A follow-up on OpenReview" in listed
+    assert transformer.title not in listed.split("<main", 1)[1].split("</main>")[0]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from paperhaul.papers.ids import key_kind, url_for_key
 from paperhaul.papers.models import Identifier, Paper, Reference
 
 SHOWN = 10
@@ -67,6 +68,12 @@ def citing_papers(paper: Paper) -> QuerySet[Paper]:
     keys = Identifier.objects.filter(paper=paper).values("key")
     citing = Reference.objects.filter(cited_key__in=keys).values("paper_id")
     return Paper.objects.filter(pk__in=citing).exclude(pk=paper.pk)
+
+
+def search_value(key: str) -> str:
+    """How the search's ``cites:``/``citedby:`` operators name the paper of ``key``: its arXiv or DOI
+    key, else its address."""
+    return key if key_kind(key) in ("arxiv", "doi") else url_for_key(key)
 
 
 def in_library(paper: Paper, shown: int = SHOWN, *, counted: bool = True) -> InLibrary:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from paperhaul.enrich.models import PaperTopic, Topic
 from paperhaul.hauls.models import Haul, HaulItem
 from paperhaul.papers.bulk import placeholders
-from paperhaul.papers.models import Category, PaperCategory, SourceRecord
+from paperhaul.papers.models import Category, Identifier, PaperCategory, Reference, SourceRecord
+
+IDENTIFIER, REFERENCE = Identifier._meta.db_table, Reference._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Filters:
     covered: bool = False  # covered as an item of a published haul
     topics: tuple[str, ...] = ()  # slugs of topics of the taxonomy: any of them
     venues: tuple[str, ...] = ()  # each in the journal reference or the comments ("ICLR 2025 Oral")
+    cites: tuple[str, ...] = ()  # keys of papers each result cites (papers/citation_graph.py)
+    cited_by: tuple[str, ...] = ()  # keys of papers that cite each result
     nothing: bool = False  # the filters contradict each other: nothing can match
 
     @classmethod
@@ -56,6 +60,8 @@ class Filters:
             or self.covered
             or self.topics
             or self.venues
+            or self.cites
+            or self.cited_by
             or self.nothing
         )
 
@@ -66,6 +72,8 @@ class Filters:
         before: dt.date | None,
         categories: tuple[str, ...],
         venues: tuple[str, ...] = (),
+        cites: tuple[str, ...] = (),
+        cited_by: tuple[str, ...] = (),
     ) -> Filters:
         """These filters intersected with the ones written in a query (`after:`, `cat:`, `venue:` ...)."""
         cats = categories or self.categories
@@ -78,6 +86,8 @@ class Filters:
             before=min(filter(None, (self.before, before)), default=None),
             categories=cats,
             venues=(*self.venues, *venues),
+            cites=(*self.cites, *cites),
+            cited_by=(*self.cited_by, *cited_by),
             nothing=self.nothing or bool(categories and self.categories and not cats),
         )
 
@@ -123,6 +133,20 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
             f" ON t.id = pt.topic_id WHERE pt.paper_id = p.id AND t.slug IN ({marks}))"
         )
         params.extend(filters.topics)
+    for key in filters.cites:
+        # Cited under any key of the paper the key names (or under that key, for a paper not here).
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {REFERENCE} r WHERE r.paper_id = p.id AND (r.cited_key = %s"
+            f" OR r.cited_key IN (SELECT i2.key FROM {IDENTIFIER} i1 JOIN {IDENTIFIER} i2"
+            " ON i2.paper_id = i1.paper_id WHERE i1.key = %s)))"
+        )
+        params += [key, key]
+    for key in filters.cited_by:
+        clauses.append(
+            f"p.id IN (SELECT i.paper_id FROM {IDENTIFIER} i JOIN {REFERENCE} r ON r.cited_key = i.key"
+            f" JOIN {IDENTIFIER} c ON c.paper_id = r.paper_id WHERE c.key = %s)"
+        )
+        params.append(key)
     for venue in filters.venues:
         clauses.append("(upper(p.journal_ref) LIKE %s ESCAPE '!' OR upper(p.comments) LIKE %s ESCAPE '!')")
         pattern = "%" + re.sub(r"([!%_])", r"!\1", venue.upper()) + "%"

@@ -6,8 +6,9 @@ collapsed). Items are separated by spaces; a double quote also ends a word::
     query   := paper | item*
     paper   := an arXiv id, DOI or link, alone        -> key (everything else stays empty)
     item    := field | "-" text | text
-    field   := NAME ":" value                          NAME is author, cat, venue, year, before or after,
-                                                       in any case; value right after the colon
+    field   := NAME ":" value                          NAME is author, cat, venue, cites, citedby, year,
+                                                       before or after, in any case; value right after
+                                                       the colon
     value   := phrase | word
     text    := phrase | word
     phrase  := '"' chars ('"' | end of query)          an unbalanced quote runs to the end
@@ -18,6 +19,10 @@ collapsed). Items are separated by spaces; a double quote also ends a word::
 - ``venue:ICLR``, ``venue:"NeurIPS 2024"``: each one must be in the journal reference or the
   comments (an OpenReview decision "ICLR 2025 Oral", an arXiv comment "Accepted at ACL 2024"),
   whatever the case.
+- ``cites:2311.11077``: the paper must cite the paper named by the value (an arXiv id, DOI or
+  link, in any form); ``citedby:X``: it must be cited by X. Both follow the references that
+  `paperhaul sync semantic-scholar` keeps (papers/citation_graph.py). A value that names no paper
+  is a QueryError.
 - ``cat:cs.cl``: any of the categories, kept in arXiv form (``cs.CL``, ``stat.ML``, ``hep-th``,
   ``cond-mat.mes-hall``: two-letter subject classes upper-case, everything else lower-case).
 - ``year:2023``, ``year:2020-2023`` (whole years, both ends included).
@@ -30,8 +35,9 @@ collapsed). Items are separated by spaces; a double quote also ends a word::
   ``author:x``). Words and phrases without a letter or digit (``-``, ``*``, emoji) carry nothing
   a lexical index could match and are dropped.
 
-Parsing never fails on what it cannot understand; the only errors are a malformed date value and
-a query over the length limit, both reported as a one-line QueryError.
+Parsing never fails on what it cannot understand; the only errors are a malformed date value, a
+``cites:``/``citedby:`` value that names no paper and a query over the length limit, each
+reported as a one-line QueryError.
 """
 
 from __future__ import annotations
@@ -58,6 +64,10 @@ class ParsedQuery:
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()
+    """Canonical keys of papers the result must cite."""
+    cited_by: tuple[str, ...] = ()
+    """Canonical keys of papers that must cite the result."""
     after: datetime.date | None = None
     """Inclusive lower bound on the published date."""
     before: datetime.date | None = None
@@ -83,13 +93,15 @@ class ParsedQuery:
             or self.authors
             or self.categories
             or self.venues
+            or self.cites
+            or self.cited_by
             or self.after is not None
             or self.before is not None
             or self.key
         )
 
 
-FIELDS = ("author", "cat", "venue", "year", "before", "after")
+FIELDS = ("author", "cat", "venue", "cites", "citedby", "year", "before", "after")
 
 
 def parse_query(q: str, *, max_length: int = 1000) -> ParsedQuery:
@@ -223,12 +235,16 @@ class _Builder:
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     venues: list[str] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    cited_by: list[str] = field(default_factory=list)
     after: datetime.date | None = None
     before: datetime.date | None = None
 
     def add(self, token: _Token) -> None:
         if token.field in ("year", "before", "after"):
             self._add_dates(token)
+        elif token.field in ("cites", "citedby"):
+            (self.cites if token.field == "cites" else self.cited_by).append(_named_paper(token))
         elif not has_word_characters(token.value):
             return
         elif token.field == "author":
@@ -250,6 +266,8 @@ class _Builder:
             authors=tuple(self.authors),
             categories=tuple(self.categories),
             venues=tuple(self.venues),
+            cites=tuple(self.cites),
+            cited_by=tuple(self.cited_by),
             after=self.after,
             before=self.before,
         )
@@ -297,3 +315,11 @@ def _category(value: str) -> str:
     archive, dot, subject = value.partition(".")
     two_letters = len(subject) == 2 and subject.isascii() and subject.isalpha()
     return archive.lower() + dot + (subject.upper() if two_letters else subject.lower())
+
+
+def _named_paper(token: _Token) -> str:
+    """The canonical key a ``cites:``/``citedby:`` value names."""
+    key = _paper_key(token.value)
+    if key is None:
+        raise QueryError(f"{token.field}: takes a paper's arXiv id, DOI or link, not {token.raw!r}")
+    return key

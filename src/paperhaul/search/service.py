@@ -111,7 +111,12 @@ def search(request: SearchRequest) -> SearchResults:
     if parsed.key:
         return _jump(request, parsed.key)
     filters = request.filters.narrowed(
-        after=parsed.after, before=parsed.before, categories=parsed.categories, venues=parsed.venues
+        after=parsed.after,
+        before=parsed.before,
+        categories=parsed.categories,
+        venues=parsed.venues,
+        cites=parsed.cites,
+        cited_by=parsed.cited_by,
     )
     if parsed.is_empty and not filters.active:
         return SearchResults(request.q, request.mode, [], request.offset, False, NOTHING_TO_SEARCH)

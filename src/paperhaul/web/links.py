@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.urls import reverse
 
+from paperhaul.papers.citation_graph import search_value
 from paperhaul.papers.ids import url_for_key
 from paperhaul.papers.ingest.openreview import forum_of_key
 from paperhaul.papers.models import Paper
@@ -55,6 +56,12 @@ def topic_path(slug: str) -> str:
 
 def vote_path(paper_id: int) -> str:
     return _path("vote", paper_id)
+
+
+def citation_search(key: str, operator: str) -> str:
+    """The search of the papers citing (``cites``) or cited by (``citedby``) the paper of ``key``,
+    newest first."""
+    return reverse("search") + "?" + urlencode({"q": f"{operator}:{search_value(key)}", "sort": "newest"})
 
 
 def home_of(paper: Paper) -> str:

@@ -74,6 +74,9 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "related": _related(paper),
         "cited": cited,
         "graph": in_library(paper, counted=cited is not None),
+        "graph_search": {
+            operator: links.citation_search(paper.key, operator) for operator in ("cites", "citedby")
+        },
         "shown_links": SHOWN,
         "twins": [(twin, links.home_of(twin)) for twin, _ in duplicates.twins(paper)],
         "coverage": coverage(paper),
