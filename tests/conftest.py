@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import django_ratelimit.core
 import pytest
+from django.core.cache import cache
 
 from paperhaul.papers.ingest.http import HttpClient
 from tests.loopback import sitecustomize  # noqa: F401  (the guard, in this process)
@@ -24,6 +25,15 @@ def shared() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters, cached pages, lists and feeds live in the cache (one per test process):
+    each test starts without them, whatever the tests before it showed."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

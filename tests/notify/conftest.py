@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from paperhaul.enrich.models import Topic
 from paperhaul.notify import subscriptions
@@ -48,14 +47,6 @@ class Postbox(Mailbox):
     @property
     def connections(self) -> int:
         return len(set(self.peers))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters, trending and cached feeds live in the cache: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

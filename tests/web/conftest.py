@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.utils import timezone
 
 from paperhaul.papers.records import PaperRecord
@@ -40,14 +39,6 @@ def record(
         source="test",
         source_id=key,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached lists live in the cache: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
