@@ -8,7 +8,6 @@ from paperhaul.accounts.models import ApiToken
 from tests.web import conftest as web
 
 # pytest finds fixtures by name in this module: the web tests' ones, shared rather than copied.
-_fresh_cache = web._fresh_cache
 papers = web.papers
 reader = web.reader
 other_reader = web.other_reader
