@@ -14,9 +14,11 @@ back unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
@@ -34,6 +36,7 @@ from paperhaul.papers.models import Paper, SourceRecord, SyncState
 from paperhaul.papers.upsert import ImportStats, Library
 
 DEFAULT_DAYS = 7
+log = logging.getLogger(__name__)
 # An OpenReview venue id: ICLR.cc/2025/Conference, TMLR, NeurIPS.cc/2024/Workshop/SSL/Submission.
 VENUE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+){0,8}")
 MAX_VENUES = 20
@@ -258,12 +261,7 @@ def sync_citation_counts(
             batch = list(_due_for_counts(cursor, stale_days).values_list("pk", "key")[:size])
             if not batch:
                 break
-            counted = semantic_scholar.fetch_batch(
-                client,
-                settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_URL,
-                [key for _, key in batch],
-                api_key=settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY,
-            )
+            counted = _counts_of([key for _, key in batch], client)
             records = [paper.record for paper in counted]
             cursor = batch[-1][0]
             with transaction.atomic():
@@ -288,6 +286,24 @@ def sync_citation_counts(
     if unknown:
         progress.notes.append(f"{unknown} papers are not known to Semantic Scholar (yet)")
     return library.stats, progress.notes
+
+
+def _counts_of(keys: list[str], client: HttpClient) -> list[semantic_scholar.Counted]:
+    """A batch's counts with the papers each cites; when Semantic Scholar refuses that (its answers
+    are capped at 10 MB: a batch of surveys with thousands of references goes over), the counts
+    alone, so a pass never sticks at one batch (those papers' references wait for the next pass)."""
+    ask = partial(
+        semantic_scholar.fetch_batch,
+        client,
+        settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_URL,
+        keys,
+        api_key=settings.PAPERHAUL_SEMANTIC_SCHOLAR_API_KEY,
+    )
+    try:
+        return ask()
+    except SourceRejected as exc:
+        log.warning("Semantic Scholar refused a batch with references (%s); asking for the counts alone", exc)
+        return ask(references=False)
 
 
 def _due_for_counts(after: int, stale_days: int) -> QuerySet[Paper]:

@@ -379,3 +379,26 @@ def test_counting_records_the_references_shown_on_pages_and_by_show(counts_api, 
     page = client.get("/papers/1409.0473").content.decode()
     assert "Citations in this library" in page and "Cited by 1 paper here" in page
     assert 'href="/papers/1706.03762"' in page
+
+
+@pytest.mark.django_db
+def test_an_answer_too_large_with_references_is_asked_again_without(counts_api, capsys, caplog):
+    """Semantic Scholar caps an answer at 10 MB; a batch of surveys asked with their references can
+    go over. The pass goes on with the counts alone rather than sticking at that batch."""
+    add("arxiv:1706.03762", "Attention Is All You Need")
+    asked: list[str] = []
+
+    def handler(request: Request) -> Response:
+        asked.append(request.args["fields"])
+        if "references" in request.args["fields"]:
+            return Response(
+                '{"error": "Response would exceed maximum size of 10 MB"}', status=400, content_type=JSON
+            )
+        return Response(orjson.dumps([ATTENTION]), content_type=JSON)
+
+    counts_api.server.expect_request(BATCH_PATH, method="POST").respond_with_handler(handler)
+    call_command("sync", "semantic-scholar")
+    assert capsys.readouterr().out.strip() == "added 0 / updated 1 / unchanged 0 / failed 0"
+    assert ["references" in fields for fields in asked] == [True, False]
+    assert "exceed maximum size" in caplog.text
+    assert counts_of(Paper.objects.get())["count"] == 151234

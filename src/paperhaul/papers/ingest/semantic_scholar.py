@@ -40,8 +40,9 @@ SOURCE = "semantic-scholar"
 BATCH = 500
 FIELDS = (
     "externalIds,title,abstract,authors,venue,publicationDate,"
-    "citationCount,influentialCitationCount,referenceCount,tldr,references.externalIds"
+    "citationCount,influentialCitationCount,referenceCount,tldr"
 )
+REFERENCES = "references.externalIds"
 # At most this many references of a paper are kept (a survey's thousand are plenty).
 MAX_REFERENCES = 1000
 PAGE = "https://www.semanticscholar.org/paper/"
@@ -69,17 +70,17 @@ class Counted:
 
 
 def fetch_batch(
-    client: HttpClient, base_url: str, keys: Sequence[str], *, api_key: str = ""
+    client: HttpClient, base_url: str, keys: Sequence[str], *, api_key: str = "", references: bool = True
 ) -> list[Counted]:
     """The papers Semantic Scholar knows among ``keys`` (arXiv and DOI keys, at most BATCH), each
-    under the key it was asked for."""
+    under the key it was asked for; with ``references``, the keys of the papers each cites."""
     asked = [(key, asked_id(key)) for key in keys]
     asked = [(key, paper_id) for key, paper_id in asked if paper_id]
     if not asked:
         return []
     if len(asked) > BATCH:
         raise ValueError(f"at most {BATCH} papers a request, not {len(asked)}")
-    url = f"{base_url.rstrip('/')}/paper/batch?fields={FIELDS}"
+    url = f"{base_url.rstrip('/')}/paper/batch?fields={FIELDS}{',' + REFERENCES if references else ''}"
     headers = {"x-api-key": api_key} if api_key else None
     try:
         response = client.post_json(url, {"ids": [paper_id for _, paper_id in asked]}, headers=headers)
