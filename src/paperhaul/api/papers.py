@@ -61,7 +61,7 @@ def resolve(ref: str) -> Paper:
     return paper
 
 
-def _listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = None) -> dict[str, Any]:
+def listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = None) -> dict[str, Any]:
     """A page of papers with the caller's upvotes; ``extra`` adds fields to some papers by id."""
     extra = extra or {}
     voted = upvoted_among(viewer(request), [p.pk for p in page.items])
@@ -79,7 +79,7 @@ def day_list(request: HttpRequest, paging: Query[PageParams], date: IsoDate | No
     day = date or daily.latest_day() or daily.today()
     previous_day, next_day = daily.neighbour_days(day)
     page = window(daily.papers_of_day(day), paging.page, paging.limit)
-    return {**_listing(request, page), "day": day, "previous_day": previous_day, "next_day": next_day}
+    return {**listing(request, page), "day": day, "previous_day": previous_day, "next_day": next_day}
 
 
 @router.get("/trending", response={200: TrendingOut, **errors(400, 404, 422)})
@@ -87,14 +87,14 @@ def trending(request: HttpRequest, paging: Query[PageParams]):
     """Papers ranked by recent upvotes and comments, each counted less as it ages (docs/web.md)."""
     page = trending_page(paging.page, paging.limit)
     scores = {p.pk: {"score": round(p.trending_score, 4)} for p in page.items}
-    return _listing(request, page, scores)
+    return listing(request, page, scores)
 
 
 @router.get("/new", response={200: ListOut, **errors(400, 404, 422)})
 def newest(request: HttpRequest, paging: Query[PageParams], category: str | None = None):
     """The newest papers of the library by first-version date, optionally of one category."""
     papers = Paper.objects.filter(categories__name=category) if category else Paper.objects.all()
-    return _listing(request, window(daily.newest(papers), paging.page, paging.limit))
+    return listing(request, window(daily.newest(papers), paging.page, paging.limit))
 
 
 @router.get("/papers/{path:ref}", response={200: PaperDetailOut, **errors(400, 404)})
