@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 
 from paperhaul.community.models import Comment, SavedPaper, Vote
 from paperhaul.papers.models import Paper
+from paperhaul.papers.prepared import versions_from_json
+from paperhaul.papers.records import Version
 from paperhaul.search.backend import get_backend
 from paperhaul.search.filters import Filters
 from paperhaul.search.query import ParsedQuery
@@ -78,24 +80,23 @@ def revised_since_saved(user: AbstractBaseUser, papers: Sequence[Paper]) -> dict
     )
     revised = {}
     for paper in papers:
-        latest = max(paper.versions or [], key=_version_number, default=None)
-        created = _moment(latest.get("created")) if latest else None
-        if paper.pk in saved and created and created > saved[paper.pk] and _version_number(latest) > 1:
-            revised[paper.pk] = latest["version"]
+        latest = _latest_version(paper)
+        if latest and latest.number > 1 and paper.pk in saved and _later(latest.created, saved[paper.pk]):
+            revised[paper.pk] = f"v{latest.number}"
     return revised
 
 
-def _version_number(version: dict) -> int:
-    digits = str(version.get("version", "")).lstrip("v")
-    return int(digits) if digits.isdigit() else 0
-
-
-def _moment(text: object) -> dt.datetime | None:
+def _latest_version(paper: Paper) -> Version | None:
     try:
-        moment = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
+        return max(versions_from_json(paper.versions or []), key=lambda v: v.number, default=None)
+    except (AttributeError, KeyError, TypeError, ValueError):  # a list hand-edited in the admin
         return None
-    return moment.replace(tzinfo=dt.UTC) if moment and moment.tzinfo is None else moment
+
+
+def _later(created: dt.datetime | dt.date | None, saved_at: dt.datetime) -> bool:
+    if isinstance(created, dt.datetime):
+        return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)) > saved_at
+    return created is not None and created > saved_at.date()
 
 
 def comments_by(user: AbstractBaseUser) -> QuerySet[Comment]:

@@ -23,6 +23,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django_tasks import task
 
 from paperhaul import config
@@ -141,11 +142,9 @@ def reply_message(reply: Comment) -> EmailMessage:
 
 
 def _quoted(text: str, most: int) -> str:
-    cut = text if len(text) <= most else text[: most - 1].rstrip() + "…"
-    return "\n".join(f"> {line}" if line else ">" for line in cut.splitlines())
+    return "\n".join(f"> {line}" if line else ">" for line in Truncator(text).chars(most).splitlines())
 
 
 def _short(title: str) -> str:
     """The title on one line (a header holds no line break), at most 80 characters."""
-    title = " ".join(title.split())
-    return title if len(title) <= 80 else title[:79].rstrip() + "…"
+    return Truncator(" ".join(title.split())).chars(80)
