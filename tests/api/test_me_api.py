@@ -59,3 +59,36 @@ def test_nothing_without_knowing_who_asks(client, papers):
     assert (
         client.get("/api/me/saved?limit=1000", headers={"Authorization": "Bearer ph_nope"}).status_code == 401
     )
+
+
+def test_the_reading_list_through_the_api(client, papers, reader, as_reader):
+    json = {"content_type": "application/json", "headers": as_reader}
+    marked = client.patch(
+        "/api/papers/2401.00002/save", {"read": True, "note": "Compare with Longformer."}, **json
+    )
+    assert marked.status_code == 200
+    body = marked.json()
+    assert (body["saved"], body["read"], body["note"]) == (True, True, "Compare with Longformer.")
+    assert body["read_at"] and body["saved_at"]
+    client.patch("/api/papers/2401.00003/save", {}, **json)  # saved, to read
+    listed = client.get("/api/me/saved?state=to-read", headers=as_reader).json()
+    assert [(p["key"], p["read_at"], p["note"]) for p in listed["papers"]] == [("arxiv:2401.00003", None, "")]
+    [read] = client.get("/api/me/saved?state=read", headers=as_reader).json()["papers"]
+    assert (read["key"], read["note"]) == ("arxiv:2401.00002", "Compare with Longformer.")
+    back = client.patch("/api/papers/2401.00002/save", {"read": False}, **json).json()
+    assert (back["read"], back["note"]) == (False, "Compare with Longformer."), "the note stays"
+    assert len(client.get("/api/me/saved", headers=as_reader).json()["papers"]) == 2
+
+
+def test_reading_list_errors_change_nothing(client, papers, reader, as_reader):
+    json = {"content_type": "application/json", "headers": as_reader}
+    too_long = client.patch("/api/papers/2401.00002/save", {"read": True, "note": "x" * 5001}, **json)
+    assert too_long.status_code == 400
+    assert too_long.json()["detail"] == "a note is at most 5,000 characters (this one has 5,001)"
+    assert not SavedPaper.objects.exists()
+    assert client.patch("/api/papers/2401.00002/save", {"read": "perhaps"}, **json).status_code == 422
+    assert client.get("/api/me/saved?state=later", headers=as_reader).status_code == 422
+    assert client.patch("/api/papers/2499.99999/save", {"read": True}, **json).status_code == 404
+    anonymous = client.patch("/api/papers/2401.00002/save", {"read": True}, content_type="application/json")
+    assert anonymous.status_code == 401
+    assert not SavedPaper.objects.exists()

@@ -21,6 +21,7 @@ ENDPOINTS = {
     ("delete", "/api/papers/{ref}/vote"),
     ("put", "/api/papers/{ref}/save"),
     ("delete", "/api/papers/{ref}/save"),
+    ("patch", "/api/papers/{ref}/save"),
     ("patch", "/api/comments/{comment_id}"),
     ("delete", "/api/comments/{comment_id}"),
     ("post", "/api/comments/{comment_id}/hide"),

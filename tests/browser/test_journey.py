@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
 
 PASSWORD = "a long and unusual passphrase 42"
 
@@ -148,3 +148,24 @@ def test_screenshots_of_the_daily_list_paper_and_search_pages(browser, site):
             expect(page.locator(".paper-list")).to_be_visible()
             screenshot(page, f"search-{name}-{scheme}")
             context.close()
+
+
+def test_a_reader_keeps_a_reading_list_with_notes(page, site):
+    sign_up(page, "grace")
+    page.goto("/papers/2511.20003")
+    box = page.get_by_role("region", name="Your reading list")
+    expect(box).to_contain_text("Not in your list")
+    box.get_by_label("Your note").fill("Read with the appendix.\nAsk about the ablation.")
+    box.get_by_role("button", name="Save the note").click()
+    expect(page).to_have_url(re.compile(r"/papers/2511\.20003#reading$"))
+    expect(page.locator("form.save button")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Mark read").click()
+    expect(box).to_contain_text("You marked it read on")
+    page.goto("/u/grace/?show=saved")
+    page.get_by_role("link", name=re.compile("^Read")).click()
+    note = page.locator(".reader-note")
+    expect(note).to_have_text("Your note: Read with the appendix.Ask about the ablation.")
+    assert not axe_violations(page, "/u/grace/?show=saved&state=read")
+    page.get_by_role("button", name=re.compile("back to “to read”")).click()
+    expect(page.locator(".paper-list")).to_have_count(0)
+    expect(page.get_by_text("Nothing marked read yet")).to_be_visible()

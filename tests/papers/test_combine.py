@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 
+from paperhaul.community import reading
 from paperhaul.community.comments import add_comment
 from paperhaul.community.models import Comment, PaperActivity, SavedPaper, Submission, Vote
 from paperhaul.community.reactions import set_saved, set_upvote
@@ -112,6 +113,22 @@ def test_readers_upvotes_saves_and_comments_move_without_doubling(pair):
     activity = PaperActivity.objects.get(paper=preprint)
     assert (activity.upvotes, activity.comments) == (2, 3)
     assert merged.moved["votes"] == 1 and merged.moved["comments"] == 2 and merged.moved["saved papers"] == 1
+
+
+def test_a_reader_who_saved_both_keeps_one_entry_with_both_notes(pair):
+    preprint, forum = pair
+    ada = user("ada")
+    reading.set_note(ada, preprint, "Skim section 4.")
+    reading.set_note(ada, forum, "The rebuttal answers the scaling question.")
+    reading.set_read(ada, forum, True)
+    SavedPaper.objects.filter(paper=forum).update(created_at=dt.datetime(2023, 10, 2, tzinfo=dt.UTC))
+    read_at = SavedPaper.objects.get(paper=forum).read_at
+    combine(preprint, forum)
+    kept = SavedPaper.objects.get()
+    assert kept.paper_id == preprint.pk
+    assert kept.note == "Skim section 4.\n\nThe rebuttal answers the scaling question."
+    assert kept.read_at == read_at, "read on either item is read"
+    assert kept.created_at == dt.datetime(2023, 10, 2, tzinfo=dt.UTC), "on the list since the first save"
 
 
 def test_hauls_digests_topics_and_takeaways_move(pair):

@@ -1,4 +1,5 @@
-"""Community writes (and the comment thread): votes, saves, comments and submissions.
+"""Community writes (and the comment thread): votes, saves and the reading list, comments and
+submissions.
 
 Each write needs an API token or a signed-in session with its CSRF token (api.auth), counts
 against the same rate limits as the pages and calls the same services as they do.
@@ -16,7 +17,7 @@ from ninja.errors import HttpError
 from paperhaul.api.auth import WRITE, viewer
 from paperhaul.api.papers import resolve
 from paperhaul.api.schemas import CommentOut, PaperOut, comment_out, errors, paper_item, thread_out
-from paperhaul.community import comments, daily, limits
+from paperhaul.community import comments, daily, limits, reading
 from paperhaul.community.models import Comment
 from paperhaul.community.reactions import has_upvoted, set_saved, set_upvote
 from paperhaul.errors import InputError
@@ -34,6 +35,19 @@ class VoteOut(Schema):
 
 class SaveOut(Schema):
     saved: bool
+
+
+class ReadingIn(Schema):
+    read: bool | None = None
+    note: str | None = None
+
+
+class ReadingOut(Schema):
+    saved: bool
+    saved_at: dt.datetime
+    read: bool
+    read_at: dt.datetime | None
+    note: str
 
 
 class CommentIn(Schema):
@@ -114,6 +128,22 @@ def save(request: HttpRequest, ref: str):
 def unsave(request: HttpRequest, ref: str):
     """Take the paper out of the caller's saved papers."""
     return _save(request, ref, False)
+
+
+@router.patch("/papers/{path:ref}/save", auth=WRITE, response={200: ReadingOut, **WRITE_ERRORS})
+def update_reading(request: HttpRequest, ref: str, data: ReadingIn):
+    """Mark the paper read (``read``: true) or back to read (false), and replace the caller's
+    private note on it (``note``; "" removes it); either saves the paper if it was not saved."""
+    paper = resolve(ref)
+    limits.enforce(request, "vote" if data.note is None else "comment")
+    row = reading.update(request.auth, paper, read=data.read, note=data.note)
+    return {
+        "saved": True,
+        "saved_at": row.created_at,
+        "read": row.read_at is not None,
+        "read_at": row.read_at,
+        "note": row.note,
+    }
 
 
 @router.patch("/comments/{int:comment_id}", auth=WRITE, response={200: CommentOut, **WRITE_ERRORS})

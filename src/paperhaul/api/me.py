@@ -1,10 +1,10 @@
-"""What a reader sees of their own on their profile: their saved papers and the replies to their
+"""What a reader sees of their own on their profile: their reading list and the replies to their
 comments. The caller must be known (an API token, or a signed-in session with its CSRF token)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from paperhaul.api.auth import WRITE
 from paperhaul.api.papers import ListOut, PageParams, listing
 from paperhaul.api.schemas import PaperOut, errors
-from paperhaul.community import people
+from paperhaul.community import people, reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.web.links import paper_path
 from paperhaul.web.pages import Page, window
@@ -21,7 +21,14 @@ router = Router(tags=["you"])
 
 
 class SavedPaperOut(PaperOut):
+    saved_at: dt.datetime
+    read_at: dt.datetime | None
+    note: str
     revised_since_saved: str
+
+
+class SavedParams(PageParams):
+    state: Literal["all", "to-read", "read"] = "all"
 
 
 class SavedOut(ListOut):
@@ -46,13 +53,24 @@ class RepliesOut(Schema):
 
 
 @router.get("/me/saved", auth=WRITE, response={200: SavedOut, **errors(400, 401, 403, 404, 422)})
-def saved(request: HttpRequest, paging: Query[PageParams]):
-    """The caller's saved papers, the latest saved first; ``revised_since_saved`` names an arXiv
-    version posted after they saved the paper ("v3"), else is empty."""
-    ids = window(people.saved_paper_ids(request.auth), paging.page, paging.limit)
+def saved(request: HttpRequest, params: Query[SavedParams]):
+    """The caller's reading list: all their saved papers or those to read, the latest saved first,
+    or those read, the latest read first; each with when it was saved and read, the caller's
+    private note, and ``revised_since_saved``: an arXiv version posted since they saved it ("v3")."""
+    ids = window(reading.saved_paper_ids(request.auth, params.state), params.page, params.limit)
     papers = papers_in_order(list(ids.items))
-    revised = people.revised_since_saved(request.auth, papers)
-    extra = {paper.pk: {"revised_since_saved": revised.get(paper.pk, "")} for paper in papers}
+    rows = reading.entries(request.auth, papers)
+    papers = [paper for paper in papers if paper.pk in rows]  # not one taken off the list meanwhile
+    revised = reading.revised_since_saved(papers, rows)
+    extra = {
+        paper.pk: {
+            "saved_at": rows[paper.pk].created_at,
+            "read_at": rows[paper.pk].read_at,
+            "note": rows[paper.pk].note,
+            "revised_since_saved": revised.get(paper.pk, ""),
+        }
+        for paper in papers
+    }
     return listing(request, Page(papers, ids.number, ids.has_next, ids.per_page), extra)
 
 

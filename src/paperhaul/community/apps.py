@@ -8,6 +8,8 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from paperhaul.community.reactions import bring_activity
-        from paperhaul.papers.signals import papers_merged
+        from paperhaul.community.reading import fold_merged_lists
+        from paperhaul.papers.signals import papers_merged, papers_merging
 
+        papers_merging.connect(fold_merged_lists, dispatch_uid="paperhaul.community.fold_merged_lists")
         papers_merged.connect(bring_activity, dispatch_uid="paperhaul.community.bring_activity")

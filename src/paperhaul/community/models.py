@@ -23,11 +23,16 @@ class Vote(models.Model):
 
 
 class SavedPaper(models.Model):
-    """A paper a user keeps in their own reading list (private to them)."""
+    """A paper a user keeps in their own reading list (private to them), to read until they mark it
+    read, with their own note on it (community/reading.py)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved")
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they marked it read; empty while it is to read."
+    )
+    note = models.TextField(blank=True, default="", help_text="Their private note on the paper.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "paper"], name="uniq_saved_paper")]

@@ -1,5 +1,5 @@
-"""What the author and profile pages list: an author's papers, and a reader's upvotes, saves (with
-the papers revised since), comments and the replies to them.
+"""What the author and profile pages list: an author's papers, and a reader's upvotes, comments and
+the replies to them (their saved papers are their reading list, reading.py).
 
 Authors are not a table (Paper.authors is a JSON list, see papers/models.py); the search index
 already indexes author names, so an author's papers come from it as candidates in date order,
@@ -8,17 +8,13 @@ and only those where the name is one of the authors exactly are kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from paperhaul.community.models import Comment, SavedPaper, Vote
+from paperhaul.community.models import Comment, Vote
 from paperhaul.papers.models import Paper
-from paperhaul.papers.prepared import versions_from_json
-from paperhaul.papers.records import Version
 from paperhaul.search.backend import get_backend
 from paperhaul.search.filters import Filters
 from paperhaul.search.query import ParsedQuery
@@ -61,42 +57,6 @@ def author_paper_ids(name: str, want: int) -> list[int]:
 def upvoted_paper_ids(user: AbstractBaseUser) -> QuerySet:
     """The ids of the papers the user upvoted, the latest upvote first (public)."""
     return Vote.objects.filter(user=user).order_by("-created_at", "-id").values_list("paper_id", flat=True)
-
-
-def saved_paper_ids(user: AbstractBaseUser) -> QuerySet:
-    """The ids of the papers the user saved, the latest first (private: only the user may see them)."""
-    return (
-        SavedPaper.objects.filter(user=user).order_by("-created_at", "-id").values_list("paper_id", flat=True)
-    )
-
-
-def revised_since_saved(user: AbstractBaseUser, papers: Sequence[Paper]) -> dict[int, str]:
-    """The latest arXiv version ("v3") of each of these papers posted after the user saved it: a
-    reading list says which papers changed since they were put on it."""
-    saved = dict(
-        SavedPaper.objects.filter(user=user, paper_id__in=[p.pk for p in papers]).values_list(
-            "paper_id", "created_at"
-        )
-    )
-    revised = {}
-    for paper in papers:
-        latest = _latest_version(paper)
-        if latest and latest.number > 1 and paper.pk in saved and _later(latest.created, saved[paper.pk]):
-            revised[paper.pk] = f"v{latest.number}"
-    return revised
-
-
-def _latest_version(paper: Paper) -> Version | None:
-    try:
-        return max(versions_from_json(paper.versions or []), key=lambda v: v.number, default=None)
-    except (AttributeError, KeyError, TypeError, ValueError):  # a list hand-edited in the admin
-        return None
-
-
-def _later(created: dt.datetime | dt.date | None, saved_at: dt.datetime) -> bool:
-    if isinstance(created, dt.datetime):
-        return (created if created.tzinfo else created.replace(tzinfo=dt.UTC)) > saved_at
-    return created is not None and created > saved_at.date()
 
 
 def comments_by(user: AbstractBaseUser) -> QuerySet[Comment]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
@@ -45,9 +45,10 @@ _STOP_WORDS = frozenset(
 )
 
 
-def entries(papers: Iterable[Paper]) -> Iterator[str]:
+def entries(papers: Iterable[Paper], notes: Mapping[int, str] | None = None) -> Iterator[str]:
     """One BibTeX entry per paper in the given order (a blank line before each but the first),
-    each citation key used once in the stream."""
+    each citation key used once in the stream; ``notes`` (a reader's, by paper id) become the
+    entries' ``annote``, which reference managers import as notes."""
     used: dict[str, int] = {}
     separator = ""
     for paper, own in with_citations(papers):
@@ -55,16 +56,17 @@ def entries(papers: Iterable[Paper]) -> Iterator[str]:
         key = own.get("citation_key") or citation_key(paper, year)
         count = used.get(key, 0)
         used[key] = count + 1
-        yield separator + entry(paper, key if count == 0 else f"{key}{_suffix(count)}", year)
+        note = (notes or {}).get(paper.pk, "")
+        yield separator + entry(paper, key if count == 0 else f"{key}{_suffix(count)}", year, note)
         separator = "\n"
 
 
-def bibliography(papers: Iterable[Paper]) -> str:
+def bibliography(papers: Iterable[Paper], notes: Mapping[int, str] | None = None) -> str:
     """The entries of ``papers`` as one .bib text."""
-    return "".join(entries(papers))
+    return "".join(entries(papers, notes))
 
 
-def entry(paper: Paper, key: str, year: int | None) -> str:
+def entry(paper: Paper, key: str, year: int | None, note: str = "") -> str:
     """The entry of ``paper`` under the citation key ``key``."""
     kind, _, rest = paper.key.partition(":")
     doi = paper.doi or (rest if kind == "doi" else "")
@@ -92,6 +94,8 @@ def entry(paper: Paper, key: str, year: int | None) -> str:
         fields.append(("doi", doi))
     if url := paper.url:
         fields.append(("url", url))
+    if note:
+        fields.append(("annote", _tex(note)))
     body = ",\n".join(f"  {name} = {{{_balanced(value)}}}" for name, value in fields)
     return f"@{entry_type}{{{key},\n{body}\n}}\n"
 

@@ -10,7 +10,8 @@ ACL Anthology version, a blog's link and the paper behind it), `combine` folds o
 - everything that pointed at the other item now points at the kept one: its identifiers (so its
   addresses, its page and later imports lead to the kept item), source records, upvotes, saved
   lists, comments, haul items, digest entries, topics, takeaways. A row the kept item already has
-  an equal of (the same reader's upvote, the same topic) is dropped rather than doubled;
+  an equal of (the same reader's upvote, the same topic) is dropped rather than doubled, once the
+  apps had their say on `papers_merging` (a reader's notes on both items become one);
 - other apps bring over what cannot simply move (community/ adds the counters) on `papers_merged`;
 - the other item is deleted, and the search index forgets it.
 
@@ -33,7 +34,7 @@ from paperhaul.papers.ingest.semantic_scholar import SOURCE as COUNTS_SOURCE
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.merge import SCALAR_FIELDS
 from paperhaul.papers.models import Paper, PaperCategory, PossibleDuplicate, SourceRecord
-from paperhaul.papers.signals import papers_merged
+from paperhaul.papers.signals import papers_merged, papers_merging
 from paperhaul.papers.upsert import announce_change, set_categories
 
 # Rows of the papers app that combine() brings over itself: categories keep their order (the primary
@@ -129,6 +130,7 @@ def combine(keep: Paper, absorb: Paper, *, by: AbstractBaseUser | None = None) -
         _bring_categories(keep, absorb)
         _bring_reports(keep, absorb)
         _drop_second_counts(keep, absorb)
+        papers_merging.send(sender=Paper, kept=keep, absorbed=absorb)
         merged.moved, merged.singular = _move_rows(keep, absorb)
         papers_merged.send(sender=Paper, kept=keep, absorbed=absorb)
         absorb.delete()

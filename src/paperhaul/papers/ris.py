@@ -10,7 +10,7 @@ written family name first (``Vaswani, Ashish``), as RIS wants them; the date to 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import rispy
@@ -30,20 +30,22 @@ class _Writer(rispy.RisWriter):
 _WRITER = _Writer()
 
 
-def entries(papers: Iterable[Paper]) -> Iterator[str]:
-    """One RIS record per paper in the given order, a blank line before each but the first."""
+def entries(papers: Iterable[Paper], notes: Mapping[int, str] | None = None) -> Iterator[str]:
+    """One RIS record per paper in the given order, a blank line before each but the first;
+    ``notes`` (a reader's, by paper id) go in the records' notes (``N1``)."""
     separator = ""
     for paper, own in with_citations(papers):
-        yield separator + _WRITER.formats([reference(paper, year_of(paper, own))])
+        record = reference(paper, year_of(paper, own), (notes or {}).get(paper.pk, ""))
+        yield separator + _WRITER.formats([record])
         separator = "\n"
 
 
-def bibliography(papers: Iterable[Paper]) -> str:
+def bibliography(papers: Iterable[Paper], notes: Mapping[int, str] | None = None) -> str:
     """The records of ``papers`` as one .ris text."""
-    return "".join(entries(papers))
+    return "".join(entries(papers, notes))
 
 
-def reference(paper: Paper, year: int | None) -> dict[str, Any]:
+def reference(paper: Paper, year: int | None, note: str = "") -> dict[str, Any]:
     """The paper as rispy's record (its names for the RIS tags)."""
     kind, _, rest = paper.key.partition(":")
     fields: dict[str, Any] = {"title": _line(paper.title)}
@@ -69,6 +71,8 @@ def reference(paper: Paper, year: int | None) -> dict[str, Any]:
         fields["urls"] = [paper.url]
     if paper.abstract:
         fields["abstract"] = _line(paper.abstract)
+    if note:
+        fields["notes"] = [*fields.get("notes", []), _line(note)]
     return fields
 
 

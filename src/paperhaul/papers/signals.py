@@ -18,6 +18,11 @@ papers_bulk_inserted = Signal()
 # word indexes, see search/postgres_bulk.py) is put back.
 import_finished = Signal()
 
+# Sent inside the transaction of a merge of two items (papers/combine.py) before the absorbed
+# paper's rows move to the kept one, with ``kept`` and ``absorbed``: an app folds into the kept
+# paper's row what the merge would drop as a double (a reader's note on the absorbed item).
+papers_merging = Signal()
+
 # Sent inside the transaction of a merge of two items a curator says are one paper
 # (papers/combine.py), after the absorbed paper's rows moved to the kept one and before the absorbed
 # paper is deleted, with ``kept`` and ``absorbed``: an app whose rows of a paper cannot simply move

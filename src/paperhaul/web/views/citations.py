@@ -6,13 +6,13 @@ for EndNote, Mendeley and Zotero, papers/ris.py), chosen by the address's extens
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from paperhaul.community import people
+from paperhaul.community import reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.errors import InputError
 from paperhaul.papers import bibtex, ris
@@ -34,10 +34,17 @@ def paper(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_GET
 def saved(request: HttpRequest, username: str, fmt: str) -> HttpResponse:
-    """The reader's own saved papers, the latest saved first; nobody else's (a 404, as the tab)."""
+    """The reader's own reading list (``state``: all, to-read or read, in the tab's order) with
+    their notes; nobody else's (a 404, as the tab)."""
+    state = request.GET.get("state", "all")
     if not request.user.is_authenticated or request.user.get_username() != username:
         raise Http404("no such list")
-    return _attachment(papers_in_order(list(people.saved_paper_ids(request.user))), f"{username}-saved", fmt)
+    if state not in reading.STATES:
+        raise Http404("no such part of the reading list")
+    papers = papers_in_order(list(reading.saved_paper_ids(request.user, state)))
+    notes = {pk: row.note for pk, row in reading.entries(request.user, papers).items() if row.note}
+    name = f"{username}-saved" if state == "all" else f"{username}-{state}"
+    return _attachment(papers, name, fmt, notes)
 
 
 @require_GET
@@ -68,8 +75,10 @@ def search_results(request: HttpRequest, fmt: str) -> HttpResponse:
 WRITERS = {"bib": bibtex, "ris": ris}
 
 
-def _attachment(papers: Iterable[Paper], name: str, fmt: str) -> HttpResponse:
+def _attachment(
+    papers: Iterable[Paper], name: str, fmt: str, notes: Mapping[int, str] | None = None
+) -> HttpResponse:
     writer = WRITERS[fmt]
-    response = HttpResponse(writer.bibliography(papers), content_type=writer.MEDIA_TYPE)
+    response = HttpResponse(writer.bibliography(papers, notes), content_type=writer.MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -1,4 +1,5 @@
-"""The paper page, and what readers do there: upvote, save, comment, reply, edit, delete and hide."""
+"""The paper page, and what readers do there: upvote, save, mark read, note, comment, reply, edit,
+delete and hide."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperhaul.community import comments, limits, reactions
+from paperhaul.community import comments, limits, reactions, reading
 from paperhaul.community.daily import counted, with_activity
 from paperhaul.community.models import Comment
 from paperhaul.enrich.display import NOTHING, for_papers
@@ -65,7 +66,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
     context = {
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
-        "saved": reactions.has_saved(request.user, paper),
+        "reading": reading.entry(request.user, paper),
         "categories": category_names(paper),
         "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
         "outbound": links.outbound(paper),
@@ -88,8 +89,12 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "reply_to": None,
         "max_length": comments.MAX_LENGTH,
         "max_depth": comments.MAX_DEPTH,
+        "max_note": reading.MAX_NOTE,
+        "note_text": None,
+        "note_error": "",
         **extra,
     }
+    context["saved"] = context["reading"] is not None
     return render(request, "papers/detail.html", context, status=status)
 
 
@@ -152,6 +157,35 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"saved": saved})
     return _back(request, paper)
+
+
+@require_POST
+@login_required
+def read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the paper read (``read=1``, saving it if need be) or back to read (``read=0``)."""
+    paper = get_object_or_404(Paper, pk=pk)
+    flag = request.POST.get("read", "")
+    if flag not in ("0", "1"):
+        return error_page(request, 400, "Say whether the paper is read (read=1) or still to read (read=0).")
+    limits.enforce(request, "vote")
+    row = reading.set_read(request.user, paper, flag == "1")
+    if _wants_json(request):
+        return JsonResponse({"saved": True, "read": row.read_at is not None})
+    return _back(request, paper)
+
+
+@require_POST
+@login_required
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the reader's private note on the paper; a refused one comes back with its text kept."""
+    paper = get_object_or_404(Paper, pk=pk)
+    limits.enforce(request, "comment")
+    text = request.POST.get("note", "")
+    try:
+        reading.set_note(request.user, paper, text)
+    except InputError as exc:
+        return _paper_page(request, paper, 400, note_error=str(exc), note_text=text)
+    return redirect(f"{links.paper_path(paper)}#reading")
 
 
 def _parent(raw: str) -> Comment | None:

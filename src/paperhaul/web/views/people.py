@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from paperhaul.community import people
+from paperhaul.community import people, reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
@@ -58,11 +58,30 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     elif show == "replies":
         context["page"] = window(people.replies_to(member), number)
         context["reply_emails"] = wants_replies(member)
+    elif show == "saved":
+        context |= _reading_list(request, member, number)
     else:
-        ids = people.upvoted_paper_ids(member) if show == "upvotes" else people.saved_paper_ids(member)
+        ids = people.upvoted_paper_ids(member)
         context["page"], context["voted"] = _papers_page(request, window(ids, number))
-        if show == "saved":
-            revised = people.revised_since_saved(member, context["page"].items)
-            for paper in context["page"].items:
-                paper.revised_since_saved = revised.get(paper.pk, "")
     return render(request, "people/profile.html", context)
+
+
+def _reading_list(request: HttpRequest, member, number: int) -> dict:
+    """A page of one part of the reader's list (``state``: all, to-read, read), each paper with the
+    reader's row (read or not, their note) and the arXiv version posted since they saved it."""
+    state = request.GET.get("state", "all")
+    if state not in reading.STATES:
+        raise Http404("no such part of the reading list")
+    page, voted = _papers_page(request, window(reading.saved_paper_ids(member, state), number))
+    rows = reading.entries(member, page.items)
+    revised = reading.revised_since_saved(page.items, rows)
+    for paper in page.items:
+        paper.revised_since_saved = revised.get(paper.pk, "")
+        paper.reading = rows.get(paper.pk)
+    return {
+        "page": page,
+        "voted": voted,
+        "state": state,
+        "states": reading.STATES,
+        "counts": reading.counts(member),
+    }
