@@ -147,7 +147,7 @@ def test_over_limit_votes_get_429(client, papers, as_reader, settings):
     over = client.delete(VOTE, headers=as_reader)
     assert statuses == [200, 200, 200]
     assert over.status_code == 429
-    assert over.json()["detail"].startswith("too many upvotes, saves and marks of papers read")
+    assert over.json()["detail"].startswith("too many upvotes, saves, read marks and list changes")
     assert Vote.objects.count() == 1
 
 

@@ -32,6 +32,13 @@ ENDPOINTS = {
     ("get", "/api/related"),
     ("get", "/api/me/saved"),
     ("get", "/api/me/replies"),
+    ("get", "/api/lists"),
+    ("post", "/api/lists"),
+    ("get", "/api/lists/{username}/{slug}"),
+    ("patch", "/api/lists/{username}/{slug}"),
+    ("delete", "/api/lists/{username}/{slug}"),
+    ("post", "/api/lists/{username}/{slug}/papers"),
+    ("delete", "/api/lists/{username}/{slug}/papers/{ref}"),
 }
 # Reads of the caller's own lists: they need to know who asks.
 OWN = {("get", "/api/me/saved"), ("get", "/api/me/replies")}

@@ -52,6 +52,7 @@ READER_PAGES = [
     "/hauls/ml-arxiv-haul-25/?layout=topics",
     "/hauls/stats/",
     "/tags/llm/",
+    "/lists/",
     "/subscribe/",
     "/accounts/login/",
     "/accounts/signup/",
@@ -70,6 +71,9 @@ CURATOR_PAGES = [
     "/for-you/",
     f"/u/{CURATOR}/",
     f"/u/{CURATOR}/?show=replies",
+    f"/u/{CURATOR}/?show=lists",
+    f"/u/{CURATOR}/?show=saved",
+    "/lists/new/",
     "/accounts/tokens/",
     "/papers/2511.20001",
 ]

@@ -92,7 +92,7 @@ def test_too_many_votes_get_429(reader_client, dpo, papers, settings):
     assert reader_client.post(f"/p/{sparse.pk}/vote/", **JSON).status_code == 200
     response = reader_client.post(f"/p/{dpo.pk}/save/")
     assert response.status_code == 429
-    assert "too many upvotes, saves and marks of papers read" in response.content.decode()
+    assert "too many upvotes, saves, read marks and list changes" in response.content.decode()
     assert upvote_count(dpo) == 1 and upvote_count(sparse) == 1
     assert not SavedPaper.objects.exists()
 

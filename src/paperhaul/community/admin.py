@@ -1,5 +1,6 @@
 """What readers wrote, in the admin: comments to moderate, and the rest to look at.
 
+Shared lists are looked at here and deleted when abusive; their readers edit them on the site.
 Upvotes, saved papers and the activity counters are read-only here: they change only through
 the services that keep the counters right (paperhaul.community.reactions). Comments are hidden
 or shown, never edited or deleted, so their rendering and the counters stay consistent.
@@ -13,7 +14,15 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from paperhaul.community import comments
-from paperhaul.community.models import Comment, PaperActivity, SavedPaper, Submission, Vote
+from paperhaul.community.models import (
+    Collection,
+    CollectionItem,
+    Comment,
+    PaperActivity,
+    SavedPaper,
+    Submission,
+    Vote,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -129,3 +138,27 @@ class CommentAdmin(ReadOnlyAdmin):
             comments.set_hidden(request.user, comment, hidden)
         verb = "hidden" if hidden else "shown"
         self.message_user(request, f"{queryset.count()} comment(s) {verb}.", messages.SUCCESS)
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    fields = ["position", "paper", "comment", "added_by", "added_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "visibility", "updated_at"]
+    list_select_related = ["owner"]
+    list_filter = ["visibility"]
+    search_fields = ["title", "slug", "owner__username"]
+    fields = ["title", "owner", "slug", "visibility", "editors", "description", "created_at", "updated_at"]
+    readonly_fields = fields
+    inlines = [CollectionItemInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -13,11 +13,9 @@ from django.utils import timezone
 
 from paperhaul.community.models import Submission
 from paperhaul.errors import InputError
-from paperhaul.papers.fetching import fetch_record
+from paperhaul.papers.fetching import find_or_fetch
 from paperhaul.papers.ids import arxiv_month
-from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
-from paperhaul.papers.upsert import Library
 
 
 def today() -> dt.date:
@@ -97,9 +95,7 @@ def submit(user: AbstractBaseUser, target: str, day: dt.date | None = None) -> S
     target = (target or "").replace("\x00", "").strip()
     if not target:
         raise InputError("paste an arXiv id or the URL of a paper")
-    paper = find_paper(target)
-    if paper is None:
-        paper, _ = Library().upsert_one(fetch_record(target))
+    paper = find_or_fetch(target)
     window = submission_window()
     oldest = day - dt.timedelta(days=window)
     if paper.published and paper.published < oldest:

@@ -14,8 +14,8 @@ from django_ratelimit.core import is_ratelimited
 from paperhaul.errors import PaperhaulError
 
 ACTIONS = {
-    "vote": ("PAPERHAUL_RATE_VOTES", "upvotes, saves and marks of papers read"),
-    "comment": ("PAPERHAUL_RATE_COMMENTS", "comments and notes"),
+    "vote": ("PAPERHAUL_RATE_VOTES", "upvotes, saves, read marks and list changes"),
+    "comment": ("PAPERHAUL_RATE_COMMENTS", "comments, notes and list texts"),
     "submit": ("PAPERHAUL_RATE_SUBMISSIONS", "submissions"),
     "signup": ("PAPERHAUL_RATE_SIGNUPS", "sign-ups"),
     "login": ("PAPERHAUL_RATE_LOGINS", "log-in attempts"),

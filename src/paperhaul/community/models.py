@@ -109,3 +109,55 @@ class PaperActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id}: {self.upvotes} upvotes, {self.comments} comments"
+
+
+class Collection(models.Model):
+    """A named list of papers a reader shares (a reading group's syllabus, "NeurIPS 2023 best
+    papers"), with a comment on each paper; its owner may let other readers (``editors``) add,
+    comment on, reorder and remove papers (community/collections.py)."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "public: listed on /lists/ and the owner's profile"
+        UNLISTED = "unlisted", "unlisted: anyone with the link"
+        PRIVATE = "private", "private: the owner and the editors only"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, help_text="Its address: /u/OWNER/lists/SLUG/.")
+    description = models.TextField(blank=True, default="", help_text="Markdown.")
+    description_html = models.TextField(blank=True, default="", editable=False)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "slug"], name="uniq_collection_slug")]
+        ordering = ["-updated_at", "-id"]
+        verbose_name = "shared list"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CollectionItem(models.Model):
+    """A paper on a shared list, in its place, with the comment of whoever put it there (Markdown)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    comment = models.TextField(blank=True, default="")
+    comment_html = models.TextField(blank=True, default="", editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["collection", "paper"], name="uniq_collection_paper")]
+        ordering = ["position", "id"]
+        verbose_name = "paper on a shared list"
+        verbose_name_plural = "papers on shared lists"
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} on list {self.collection_id}"

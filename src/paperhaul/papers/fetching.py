@@ -1,4 +1,5 @@
-"""Fetching one item from the network by its identifier or URL (`paperhaul add`, refresh)."""
+"""Fetching one item from the network by its identifier or URL (`paperhaul add`, refresh, what
+readers submit or put on their lists)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from paperhaul.errors import InputError, SourceFormatError, SourceRejected
 from paperhaul.papers import ids
 from paperhaul.papers.ingest import arxiv_api, openreview, webpage
 from paperhaul.papers.ingest.http import HttpClient, settings_client
+from paperhaul.papers.lookup import find_paper
+from paperhaul.papers.models import Paper
 from paperhaul.papers.records import PaperRecord
+from paperhaul.papers.upsert import Library
 
 
 def arxiv_client() -> HttpClient:
@@ -51,6 +55,15 @@ def fetch_record(target: str) -> PaperRecord:
         # The landing page may not declare its DOI; the DOI we asked for still names it.
         record = _with_key(record, key)
     return record
+
+
+def find_or_fetch(target: str) -> Paper:
+    """The library's paper named by ``target`` (any key, URL or exact title); one the library does
+    not have yet is fetched from its source and stored first (SourceError when that fails)."""
+    paper = find_paper(target)
+    if paper is None:
+        paper, _ = Library().upsert_one(fetch_record(target))
+    return paper
 
 
 def _with_key(record: PaperRecord, key: str) -> PaperRecord:

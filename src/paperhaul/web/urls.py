@@ -7,6 +7,7 @@ from django.urls import include, path, register_converter
 
 from paperhaul.hauls.feeds import HaulsAtomFeed, HaulsFeed, TagAtomFeed, TagFeed
 from paperhaul.web.caching import for_signed_out_readers
+from paperhaul.web.list_feed import ListFeed
 from paperhaul.web.views import (
     accounts,
     citations,
@@ -16,6 +17,7 @@ from paperhaul.web.views import (
     haul_stats,
     hauls,
     library,
+    lists,
     papers,
     people,
     search,
@@ -88,6 +90,19 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", papers.hide_comment, name="hide_comment"),
     path("authors/<path:name>", people.author, name="author"),
     path("u/<str:username>/", people.profile, name="profile"),
+    path("lists/", lists.index, name="lists"),
+    path("lists/new/", lists.new, name="new_list"),
+    path("lists/add/", lists.add_from_paper, name="add_to_list"),
+    path("u/<str:username>/lists/<slug:slug>/", lists.show, name="list"),
+    path("u/<str:username>/lists/<slug:slug>/edit/", lists.edit, name="edit_list"),
+    path("u/<str:username>/lists/<slug:slug>/delete/", lists.delete, name="delete_list"),
+    path("u/<str:username>/lists/<slug:slug>/items/<int:pk>/", lists.item, name="list_item"),
+    path(
+        "u/<str:username>/lists/<slug:slug>/papers.<citation:fmt>",
+        citations.shared_list,
+        name="list_citations",
+    ),
+    path("u/<str:username>/lists/<slug:slug>/feed.atom", ListFeed(), name="list_feed"),
     path("u/<str:username>/saved.<citation:fmt>", citations.saved, name="saved_citations"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.login, name="login"),

@@ -1,5 +1,5 @@
-"""Citation downloads: a paper, a reader's saved papers, the papers of a haul, a page of search
-results; each as BibTeX (.bib, the text `paperhaul cite` prints, papers/bibtex.py) or RIS (.ris,
+"""Citation downloads: a paper, a reader's saved papers, a shared list, the papers of a haul, a page
+of search results; each as BibTeX (.bib, the text `paperhaul cite` prints, papers/bibtex.py) or RIS (.ris,
 for EndNote, Mendeley and Zotero, papers/ris.py), chosen by the address's extension.
 """
 
@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from paperhaul.community import reading
+from paperhaul.community import collections, reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.errors import InputError
 from paperhaul.papers import bibtex, ris
@@ -45,6 +45,16 @@ def saved(request: HttpRequest, username: str, fmt: str) -> HttpResponse:
     notes = {pk: row.note for pk, row in reading.entries(request.user, papers).items() if row.note}
     name = f"{username}-saved" if state == "all" else f"{username}-{state}"
     return _attachment(papers, name, fmt, notes)
+
+
+@require_GET
+@for_signed_out_readers
+def shared_list(request: HttpRequest, username: str, slug: str, fmt: str) -> HttpResponse:
+    """The papers of a shared list, in its order (a private list: its owner and editors only)."""
+    found = collections.find(username, slug, request.user)
+    if found is None:
+        raise Http404("no such list")
+    return _attachment([item.paper for item in collections.items(found)], f"{username}-{slug}", fmt)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperhaul.community import comments, limits, reactions, reading
+from paperhaul.community import collections, comments, limits, reactions, reading
 from paperhaul.community.daily import counted, with_activity
 from paperhaul.community.models import Comment
 from paperhaul.enrich.display import NOTHING, for_papers
@@ -31,6 +31,7 @@ from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.views.errors import error_page
 
 RELATED = 8
+ON_LISTS = 10  # the public lists a paper's page names
 RELATED_CACHE_SECONDS = 3600
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "paper": paper,
         "voted": {paper.pk} if reactions.has_upvoted(request.user, paper) else set(),
         "reading": reading.entry(request.user, paper),
+        "on_lists": collections.containing(paper)[:ON_LISTS],
+        "my_lists": collections.editable_by(request.user),
         "categories": category_names(paper),
         "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
         "outbound": links.outbound(paper),

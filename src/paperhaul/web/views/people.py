@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from paperhaul.community import people, reading
+from paperhaul.community import collections, people, reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
@@ -17,7 +17,13 @@ from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
 # The lists a profile shows, by the ``show`` parameter; "saved" only to its owner.
-PROFILE_LISTS = {"upvotes": "Upvotes", "comments": "Comments", "saved": "Saved", "replies": "Replies"}
+PROFILE_LISTS = {
+    "upvotes": "Upvotes",
+    "comments": "Comments",
+    "lists": "Lists",
+    "saved": "Saved",
+    "replies": "Replies",
+}
 OWN_LISTS = {"saved", "replies"}
 
 
@@ -43,8 +49,8 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    """A reader's upvotes and comments (public), and their saved papers and the replies to their
-    comments (to themselves only)."""
+    """A reader's upvotes, comments and public lists, and their saved papers, the replies to their
+    comments and their other lists (to themselves only)."""
     member = get_object_or_404(get_user_model(), username=username, is_active=True)
     own = request.user.is_authenticated and request.user.pk == member.pk
     tabs = {key: label for key, label in PROFILE_LISTS.items() if own or key not in OWN_LISTS}
@@ -58,6 +64,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     elif show == "replies":
         context["page"] = window(people.replies_to(member), number)
         context["reply_emails"] = wants_replies(member)
+    elif show == "lists":
+        context["page"] = window(collections.lists_of(member, request.user), number)
     elif show == "saved":
         context |= _reading_list(request, member, number)
     else:

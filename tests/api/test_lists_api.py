@@ -1,0 +1,105 @@
+"""Shared lists through the API: make one, add and remove papers, change it, and who may read and
+write what (the same rules as the pages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperhaul.community.models import Collection, CollectionItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_list_made_filled_and_read_through_the_api(
+    client, papers, reader, other_reader, as_reader, as_other
+):
+    json = {"content_type": "application/json"}
+    made = client.post(
+        "/api/lists",
+        {"title": "NeurIPS 2023 best papers", "description": "The *four* of them.", "editors": ["other"]},
+        headers=as_reader,
+        **json,
+    )
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["owner"], body["slug"], body["visibility"]) == (
+        "reader",
+        "neurips-2023-best-papers",
+        "public",
+    )
+    assert body["page"] == "/u/reader/lists/neurips-2023-best-papers/" and body["editors"] == ["other"]
+    assert body["description_html"] == "<p>The <em>four</em> of them.</p>\n"
+    path = "/api/lists/reader/neurips-2023-best-papers"
+    client.post(
+        f"{path}/papers", {"paper": "2401.00002", "comment": "Outstanding."}, headers=as_reader, **json
+    )
+    added = client.post(
+        f"{path}/papers", {"paper": "https://arxiv.org/abs/2401.00004"}, headers=as_other, **json
+    )
+    assert added.status_code == 200
+    papers_on_it = added.json()["papers"]
+    assert [(p["key"], p["comment"], p["added_by"]) for p in papers_on_it] == [
+        ("arxiv:2401.00002", "Outstanding.", "reader"),
+        ("arxiv:2401.00004", "", "other"),
+    ]
+    listed = client.get("/api/lists").json()
+    assert [(found["slug"], found["paper_count"]) for found in listed["lists"]] == [
+        ("neurips-2023-best-papers", 2)
+    ]
+    removed = client.delete(f"{path}/papers/arxiv:2401.00002", headers=as_other)
+    assert [p["key"] for p in removed.json()["papers"]] == ["arxiv:2401.00004"]
+    assert client.delete(f"{path}/papers/arxiv:2401.00002", headers=as_other).status_code == 404
+    changed = client.patch(path, {"visibility": "private"}, headers=as_reader, **json).json()
+    assert (changed["visibility"], changed["title"], changed["editors"]) == (
+        "private",
+        "NeurIPS 2023 best papers",
+        ["other"],
+    )
+    assert client.get(path).status_code == 404, "private: not for anyone"
+    assert client.get(path, headers=as_other).status_code == 200, "an editor reads it"
+    assert client.get("/api/lists").json()["lists"] == []
+
+
+def test_only_the_owner_and_editors_write(client, papers, reader, as_reader, as_other):
+    json = {"content_type": "application/json"}
+    client.post("/api/lists", {"title": "Mine"}, headers=as_reader, **json)
+    path = "/api/lists/reader/mine"
+    refused = client.post(f"{path}/papers", {"paper": "2401.00002"}, headers=as_other, **json)
+    assert refused.status_code == 403 and "owner and editors" in refused.json()["detail"]
+    assert client.patch(path, {"title": "Theirs"}, headers=as_other, **json).status_code == 403
+    assert client.delete(path, headers=as_other).status_code == 403
+    assert client.post(f"{path}/papers", {"paper": "2401.00002"}, **json).status_code == 401
+    assert client.post("/api/lists", {"title": "Anonymous"}, **json).status_code == 401
+    assert not CollectionItem.objects.exists() and Collection.objects.get().title == "Mine"
+    assert client.delete(path, headers=as_reader).status_code == 204
+    assert not Collection.objects.exists()
+
+
+def test_bad_input_changes_nothing(client, papers, reader, as_reader):
+    json = {"content_type": "application/json"}
+    assert client.post("/api/lists", {"title": "  "}, headers=as_reader, **json).json() == {
+        "detail": "a list needs a title"
+    }
+    assert (
+        client.post(
+            "/api/lists", {"title": "x", "visibility": "everyone"}, headers=as_reader, **json
+        ).status_code
+        == 422
+    )
+    unknown = client.post("/api/lists", {"title": "Group", "editors": ["ghost"]}, headers=as_reader, **json)
+    assert unknown.status_code == 400 and unknown.json()["detail"] == "no reader is called 'ghost'"
+    assert not Collection.objects.exists()
+    client.post("/api/lists", {"title": "Fine"}, headers=as_reader, **json)
+    long = client.post(
+        "/api/lists/reader/fine/papers",
+        {"paper": "2401.00002", "comment": "c" * 10_001},
+        headers=as_reader,
+        **json,
+    )
+    assert long.status_code == 400 and "at most 10,000 characters" in long.json()["detail"]
+    garbage = client.post(
+        "/api/lists/reader/fine/papers", {"paper": "not a paper"}, headers=as_reader, **json
+    )
+    assert garbage.status_code == 400 and "not an arXiv id, DOI or URL" in garbage.json()["detail"]
+    assert not CollectionItem.objects.exists()
+    assert client.get("/api/lists/reader/nothing-here").status_code == 404

@@ -1,0 +1,227 @@
+"""Shared lists: a reader makes a list, adds papers with comments, lets their group edit it, and
+anyone reads it (or nobody but the group, for a private list), follows it and downloads it."""
+
+from __future__ import annotations
+
+import socket
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+
+from paperhaul.community import collections
+from paperhaul.community.models import Collection, CollectionItem
+from tests.web.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+LIST = "/u/reader/lists/reading-group-diffusion/"
+
+
+def titles(response) -> list[str]:
+    return [entry.paper.title for entry in response.context["entries"]]
+
+
+@pytest.fixture
+def group_list(reader, other_reader, papers):
+    """The reader's public list, edited with ``other``: the DPO paper, then the sparse-attention one."""
+    made = collections.create(reader, "Reading group: diffusion", "Week 1 of *our* group.", editors=["other"])
+    collections.add(reader, made, papers["arxiv:2401.00001"], "Start **here**.")
+    collections.add(other_reader, made, papers["arxiv:2401.00002"])
+    return made
+
+
+def test_a_reader_makes_a_list_and_adds_papers_with_comments(reader_client, papers):
+    assert reader_client.get("/lists/new/").status_code == 200
+    response = reader_client.post(
+        "/lists/new/", {"title": "Reading group: diffusion", "description": "Week 1", "visibility": "public"}
+    )
+    assert response.status_code == 302 and response["Location"] == LIST
+    added = reader_client.post(
+        LIST, {"paper": "https://arxiv.org/abs/2401.00002v2", "comment": "Read **first**."}
+    )
+    item = CollectionItem.objects.get()
+    assert added.status_code == 302 and added["Location"] == f"{LIST}#item-{item.pk}"
+    reader_client.post(LIST, {"paper": "arXiv:2401.00004", "comment": ""})
+    page = reader_client.get(LIST)
+    assert titles(page) == ["Sparse Attention for Long Documents", "Reward Models Are Not Enough"]
+    html = page.content.decode()
+    assert "<p>Read <strong>first</strong>.</p>" in html and "— reader" in html
+    again = reader_client.post(LIST, {"paper": "2401.00002", "comment": "Changed my mind."})
+    assert again.status_code == 302 and CollectionItem.objects.count() == 2, "a paper is on a list once"
+    assert CollectionItem.objects.get(paper__key="arxiv:2401.00002").comment == "Changed my mind."
+    second = reader_client.post("/lists/new/", {"title": "Reading group: diffusion", "visibility": "public"})
+    assert second["Location"] == "/u/reader/lists/reading-group-diffusion-2/", "each list its own address"
+
+
+def test_a_paper_the_source_cannot_give_is_refused_with_the_text_kept(reader_client, group_list, settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
+    settings.PAPERHAUL_HTTP_RETRIES = 0
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    response = reader_client.post(LIST, {"paper": "2401.99999", "comment": "Keep this comment"})
+    assert response.status_code == 502
+    html = response.content.decode()
+    assert (
+        f"127.0.0.1:{port}" in html
+        and 'value="2401.99999"' in html
+        and ">Keep this comment</textarea>" in html
+    )
+    nothing = reader_client.post(LIST, {"paper": "not a paper at all"})
+    assert nothing.status_code == 400 and "not an arXiv id, DOI or URL" in nothing.content.decode()
+    assert CollectionItem.objects.count() == 2
+
+
+def test_editors_change_the_papers_and_only_the_owner_the_settings(other_reader, group_list):
+    other = Client()
+    other.force_login(other_reader)
+    dpo, sparse = CollectionItem.objects.order_by("position")
+    assert other.post(f"{LIST}items/{sparse.pk}/", {"action": "up"}).status_code == 302
+    assert [i.paper_id for i in CollectionItem.objects.order_by("position")] == [
+        sparse.paper_id,
+        dpo.paper_id,
+    ]
+    other.post(f"{LIST}items/{dpo.pk}/", {"action": "comment", "comment": "Now second."})
+    assert CollectionItem.objects.get(pk=dpo.pk).comment_html == "<p>Now second.</p>\n"
+    assert other.get(f"{LIST}edit/").status_code == 403
+    assert other.post(f"{LIST}delete/").status_code == 403
+    stranger = Client()
+    stranger.force_login(make_user("stranger"))
+    assert stranger.post(f"{LIST}items/{dpo.pk}/", {"action": "remove"}).status_code == 403
+    assert stranger.post(LIST, {"paper": "2401.00003"}).status_code == 403
+    assert "Add to the list" not in stranger.get(LIST).content.decode()
+    assert other.post(f"{LIST}items/{dpo.pk}/", {"action": "sideways"}).status_code == 400
+    assert other.post(f"{LIST}items/{dpo.pk}/", {"action": "remove"}).status_code == 302
+    assert CollectionItem.objects.count() == 1
+
+
+def test_the_owner_changes_the_settings_and_deletes_the_list(reader_client, group_list):
+    form = reader_client.get(f"{LIST}edit/").content.decode()
+    assert 'value="Reading group: diffusion"' in form and 'value="other"' in form
+    refused = reader_client.post(
+        f"{LIST}edit/", {"title": "Renamed", "visibility": "public", "editors": "other, nobody-here"}
+    )
+    assert (
+        refused.status_code == 400
+        and "no reader is called &#x27;nobody-here&#x27;" in refused.content.decode()
+    )
+    assert Collection.objects.get().title == "Reading group: diffusion", "nothing changed"
+    changed = reader_client.post(
+        f"{LIST}edit/", {"title": "Renamed", "visibility": "unlisted", "editors": ""}
+    )
+    assert changed["Location"] == LIST, "the address stays when the title changes"
+    found = Collection.objects.get()
+    assert (found.title, found.visibility, found.editors.count()) == ("Renamed", "unlisted", 0)
+    assert reader_client.post(f"{LIST}delete/")["Location"] == "/lists/"
+    assert not Collection.objects.exists() and not CollectionItem.objects.exists()
+
+
+def test_who_reads_what(client, reader, other_reader, group_list):
+    secret = collections.create(reader, "Our rebuttal", visibility="private", editors=["other"])
+    hidden = collections.create(reader, "Half-baked", visibility="unlisted")
+    anonymous = Client()
+    index = anonymous.get("/lists/").content.decode()
+    assert "Reading group: diffusion" in index and "Our rebuttal" not in index and "Half-baked" not in index
+    assert anonymous.get("/u/reader/lists/half-baked/").status_code == 200
+    for path in ("/u/reader/lists/our-rebuttal/", "/u/reader/lists/our-rebuttal/papers.bib"):
+        assert anonymous.get(path).status_code == 404
+    assert anonymous.get("/u/reader/lists/our-rebuttal/feed.atom").status_code == 404
+    stranger = Client()
+    stranger.force_login(make_user("stranger"))
+    assert stranger.get("/u/reader/lists/our-rebuttal/").status_code == 404
+    client.force_login(other_reader)
+    assert client.get("/u/reader/lists/our-rebuttal/").status_code == 200, "an editor reads it"
+    profile = anonymous.get("/u/reader/?show=lists").content.decode()
+    assert "Reading group: diffusion" in profile and "Our rebuttal" not in profile
+    own = Client()
+    own.force_login(reader)
+    mine = own.get("/u/reader/?show=lists").content.decode()
+    assert "Our rebuttal" in mine and "Half-baked" in mine
+    assert [c.slug for c in collections.editable_by(other_reader)] == [secret.slug, group_list.slug]
+    assert hidden.slug == "half-baked"
+
+
+def test_signed_out_readers_see_a_change_at_once(reader_client, group_list, papers):
+    anonymous = Client()
+    assert "Speech Recognition" not in anonymous.get(LIST).content.decode()
+    reader_client.post(LIST, {"paper": "2401.00003"})
+    assert "Speech Recognition" in anonymous.get(LIST).content.decode()
+
+
+def test_hostile_markdown_is_inert(reader, reader_client, papers):
+    hostile = '<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">'
+    made = collections.create(reader, "Hostile", hostile)
+    collections.add(reader, made, papers["arxiv:2401.00001"], hostile)
+    html = Client().get("/u/reader/lists/hostile/").content.decode()
+    assert "<script>alert(1)" not in html and 'href="javascript:' not in html and "<img src=x" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+
+
+def test_bad_input_is_refused_with_a_clear_line(reader, reader_client):
+    long_title = reader_client.post("/lists/new/", {"title": "x" * 201, "visibility": "public"})
+    assert long_title.status_code == 400
+    assert "Ensure this value has at most 200 characters" in long_title.content.decode()
+    with pytest.raises(Exception, match="at most 10,000 characters"):
+        collections.create(reader, "Fine", "y" * 10_001)
+    with pytest.raises(Exception, match="a list needs a title"):
+        collections.create(reader, "   ")
+    with pytest.raises(Exception, match="a list is public, unlisted, private"):
+        collections.create(reader, "Fine", visibility="everyone")
+    assert not Collection.objects.exists()
+    assert Client().get("/lists/new/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_paper_page_names_its_lists_and_adds_to_one(reader_client, reader, group_list, papers):
+    page = reader_client.get("/papers/2401.00001").content.decode()
+    assert '<dt>On lists</dt><dd><a href="/u/reader/lists/reading-group-diffusion/">' in page
+    assert f'<option value="{group_list.pk}">Reading group: diffusion</option>' in page
+    response = reader_client.post(
+        "/lists/add/",
+        {
+            "list": group_list.pk,
+            "paper": "arxiv:2401.00004",
+            "comment": "For week 2.",
+            "next": "/papers/2401.00004",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/papers/2401.00004"
+    assert "Added to “Reading group: diffusion”." in reader_client.get("/papers/2401.00004").content.decode()
+    assert CollectionItem.objects.get(paper__key="arxiv:2401.00004").comment == "For week 2."
+    elsewhere = collections.create(make_user("stranger"), "Not yours")
+    refused = reader_client.post(
+        "/lists/add/", {"list": elsewhere.pk, "paper": "arxiv:2401.00003", "next": "https://evil.example/"}
+    )
+    assert refused["Location"] == "/lists/", "never sent to another site"
+    assert "Choose one of your lists." in reader_client.get("/lists/").content.decode()
+    assert not elsewhere.items.exists()
+
+
+def test_downloads_and_the_feed(group_list, papers):
+    anonymous = Client()
+    bib = anonymous.get(f"{LIST}papers.bib").content.decode()
+    assert bib.index("Direct Preference Optimization") < bib.index("Sparse Attention")
+    feed = ET.fromstring(anonymous.get(f"{LIST}feed.atom").content)
+    assert feed.find(f"{ATOM}title").text == "Reading group: diffusion, a list by reader"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == [
+        "Sparse Attention for Long Documents",
+        "Direct Preference Optimization for Diffusion Models",
+    ]
+    assert entries[1].find(f"{ATOM}summary").text == "<p>Start <strong>here</strong>.</p>\n"
+    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "other"
+
+
+def test_a_merge_keeps_one_entry_with_both_comments(reader, papers):
+    from paperhaul.papers.combine import combine
+
+    made = collections.create(reader, "Twins")
+    collections.add(reader, made, papers["arxiv:2401.00001"], "The preprint.")
+    collections.add(reader, made, papers["arxiv:2401.00002"], "The other one.")
+    combine(papers["arxiv:2401.00001"], papers["arxiv:2401.00002"])
+    item = made.items.get()
+    assert item.paper_id == papers["arxiv:2401.00001"].pk
+    assert item.comment == "The preprint.\n\nThe other one."
+    assert "<p>The other one.</p>" in item.comment_html
