@@ -13,6 +13,7 @@ reader = web.reader
 other_reader = web.other_reader
 moderator = web.moderator
 reader_client = web.reader_client
+unreachable_arxiv = web.unreachable_arxiv
 
 
 def bearer(user) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -102,3 +103,16 @@ def reader_client(client, reader):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def unreachable_arxiv(settings) -> str:
+    """arXiv's API at a loopback port nothing listens on, asked once and without waiting: the
+    ``host:port`` an error about it names."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
+    settings.PAPERHAUL_HTTP_RETRIES = 0
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    return f"127.0.0.1:{port}"

@@ -3,7 +3,6 @@ anyone reads it (or nobody but the group, for a private list), follows it and do
 
 from __future__ import annotations
 
-import socket
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -55,20 +54,14 @@ def test_a_reader_makes_a_list_and_adds_papers_with_comments(reader_client, pape
     assert second["Location"] == "/u/reader/lists/reading-group-diffusion-2/", "each list its own address"
 
 
-def test_a_paper_the_source_cannot_give_is_refused_with_the_text_kept(reader_client, group_list, settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
-    settings.PAPERHAUL_HTTP_RETRIES = 0
-    settings.PAPERHAUL_ARXIV_DELAY = 0
+def test_a_paper_the_source_cannot_give_is_refused_with_the_text_kept(
+    reader_client, group_list, unreachable_arxiv
+):
     response = reader_client.post(LIST, {"paper": "2401.99999", "comment": "Keep this comment"})
     assert response.status_code == 502
     html = response.content.decode()
     assert (
-        f"127.0.0.1:{port}" in html
-        and 'value="2401.99999"' in html
-        and ">Keep this comment</textarea>" in html
+        unreachable_arxiv in html and 'value="2401.99999"' in html and ">Keep this comment</textarea>" in html
     )
     nothing = reader_client.post(LIST, {"paper": "not a paper at all"})
     assert nothing.status_code == 400 and "not an arXiv id, DOI or URL" in nothing.content.decode()
