@@ -123,6 +123,7 @@ def test_curator_sees_the_forms_and_recent_jobs(curator_client, settings, curato
     Job.objects.create(
         kind=jobs.SYNC_LISTINGS, label="Fetch the latest arXiv listings: cs.CL", created_by=curator
     )
+    scheduled = Job.objects.create(kind=jobs.SYNC_DAILY, label="Fetch the daily-papers list", scheduled=True)
     response = curator_client.get("/library/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -135,6 +136,10 @@ def test_curator_sees_the_forms_and_recent_jobs(curator_client, settings, curato
     assert 'value="stat.ML"' in html and "checked" in html
     assert 'enctype="multipart/form-data"' in html
     assert "Fetch the latest arXiv listings: cs.CL" in html and "Queued" in html
+    assert "<td>curator</td>" in html and "<td>the daily schedule</td>" in html
+    assert (
+        "<dd>the daily schedule</dd>" in curator_client.get(f"/library/jobs/{scheduled.pk}/").content.decode()
+    )
     assert 'href="/library/"' in curator_client.get("/new/").content.decode()  # the header links here
 
 

@@ -197,6 +197,7 @@ class Job(models.Model):
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    scheduled = models.BooleanField(default=False, help_text="Started by the daily schedule (schedule.py).")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

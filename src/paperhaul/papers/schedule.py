@@ -38,13 +38,14 @@ def fetch_on_schedule() -> list[int]:
         ensure_scheduled()
 
 
-def start_jobs(user=None) -> list[Job]:
-    """One job per configured source that has something to fetch (categories, venues)."""
+def start_jobs() -> list[Job]:
+    """One job per configured source that has something to fetch (categories, venues), marked as
+    the schedule's (a job a person queued and that is still waiting is theirs)."""
     starts = {
-        "arxiv": lambda: jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES, user),
-        "daily": lambda: jobs.start_daily(user),
-        "openreview": lambda: jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES, user),
-        "semantic-scholar": lambda: jobs.start_counts(COUNTS_A_DAY, user),
+        "arxiv": lambda: jobs.start_sync(settings.PAPERHAUL_ARXIV_CATEGORIES),
+        "daily": lambda: jobs.start_daily(),
+        "openreview": lambda: jobs.start_openreview(settings.PAPERHAUL_OPENREVIEW_VENUES),
+        "semantic-scholar": lambda: jobs.start_counts(COUNTS_A_DAY),
     }
     started = []
     for source in settings.PAPERHAUL_FETCH_SOURCES:
@@ -55,6 +56,7 @@ def start_jobs(user=None) -> list[Job]:
             started.append(starts[source]())
         except InputError as exc:  # a category or venue in the settings that is none: the others go on
             log.error("scheduled fetch of %s skipped: %s", source, exc)
+    Job.objects.filter(pk__in=[job.pk for job in started], created_by=None).update(scheduled=True)
     return started
 
 

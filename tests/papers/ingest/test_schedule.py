@@ -62,11 +62,11 @@ def test_a_run_starts_a_job_per_source_and_queues_the_next(settings, caplog):
     settings.PAPERHAUL_OPENREVIEW_VENUES = ["TMLR"]
     ids = fetch_on_schedule.call()
     started = list(Job.objects.filter(pk__in=ids).order_by("pk"))
-    assert [(job.kind, job.params, job.created_by) for job in started] == [
-        (jobs.SYNC_LISTINGS, {"categories": ["cs.CL", "cs.LG"]}, None),
-        (jobs.SYNC_DAILY, {}, None),
-        (jobs.SYNC_OPENREVIEW, {"venues": ["TMLR"]}, None),
-        (jobs.SYNC_COUNTS, {"limit": COUNTS_A_DAY}, None),
+    assert [(job.kind, job.params, job.created_by, job.scheduled) for job in started] == [
+        (jobs.SYNC_LISTINGS, {"categories": ["cs.CL", "cs.LG"]}, None, True),
+        (jobs.SYNC_DAILY, {}, None, True),
+        (jobs.SYNC_OPENREVIEW, {"venues": ["TMLR"]}, None, True),
+        (jobs.SYNC_COUNTS, {"limit": COUNTS_A_DAY}, None, True),
     ]
     assert all(job.state == "queued" for job in started)
     assert len(queued()) == 1, "the next day's run"
