@@ -218,3 +218,36 @@ def test_a_merge_keeps_one_entry_with_both_comments(reader, papers):
     assert item.paper_id == papers["arxiv:2401.00001"].pk
     assert item.comment == "The preprint.\n\nThe other one."
     assert "<p>The other one.</p>" in item.comment_html
+
+
+def test_a_curator_drafts_a_haul_from_a_list(client, curator, reader, group_list, papers):
+    from paperhaul.hauls.models import Haul
+    from paperhaul.papers.records import PaperRecord
+    from paperhaul.papers.upsert import Library
+
+    blog, _ = Library().upsert_one(
+        PaperRecord(source="haul", key="url:https://example.org/post", title="A blog post")
+    )
+    untitled, _ = Library().upsert_one(
+        PaperRecord(source="haul", key="title:a note only", title="A note only")
+    )
+    collections.add(reader, group_list, blog, "Worth a look.")
+    collections.add(reader, group_list, untitled)
+    reader_page = Client()
+    reader_page.force_login(reader)
+    assert "Draft a haul from this list" not in reader_page.get(LIST).content.decode()
+    assert reader_page.post(f"{LIST}haul/").status_code == 403
+    client.force_login(curator)
+    assert "Draft a haul from this list" in client.get(LIST).content.decode()
+    response = client.post(f"{LIST}haul/")
+    haul = Haul.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/studio/{haul.number}/"
+    assert (haul.title, haul.published_at) == ("Reading group: diffusion", None)
+    items = list(haul.items.order_by("position"))
+    assert [(item.paper.key, item.commentary) for item in items] == [
+        ("arxiv:2401.00001", "Start **here**."),
+        ("arxiv:2401.00002", ""),
+        ("url:https://example.org/post", "Worth a look."),
+    ]
+    studio = client.get(response["Location"]).content.decode()
+    assert "drafted from the list&#x27;s 3 papers; 1 known only by their title was left out." in studio

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -72,6 +73,16 @@ def new_haul(title: str, *, number: int | None = None, snippet: str = "", tags: 
         haul = Haul(number=number)
         _set_header(haul, title, snippet, tags)
         _verify(haul)
+    return haul
+
+
+def draft_with(title: str, papers: Sequence[tuple[str, str]]) -> Haul:
+    """A new draft haul with these papers (address, commentary) in order, all or nothing: what a
+    curator gathered in a shared list becomes a haul to finish in the studio."""
+    with transaction.atomic():
+        haul = new_haul(title)
+        for target, note in papers:
+            add_item(haul, target, note)
     return haul
 
 

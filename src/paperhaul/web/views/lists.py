@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +19,9 @@ from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
 from paperhaul.errors import InputError, PaperhaulError, SourceError
+from paperhaul.hauls import authoring
 from paperhaul.papers.fetching import find_or_fetch
+from paperhaul.papers.ids import key_kind
 from paperhaul.web.caching import for_signed_out_readers, forget_page
 from paperhaul.web.list_forms import ListForm
 from paperhaul.web.pages import page_number, window
@@ -207,3 +210,39 @@ def add_from_paper(request: HttpRequest) -> HttpResponse:
     _changed(collection)
     messages.success(request, f"Added to “{collection.title}”.")
     return redirect(target)
+
+
+@login_required
+@require_POST
+def draft_haul(request: HttpRequest, username: str, slug: str) -> HttpResponse:
+    """A curator turns the list into a draft haul: its papers in order, their comments as the
+    commentary (papers known only by their title are left out: a haul links every paper)."""
+    if not request.user.is_staff:
+        raise PermissionDenied("only curators write hauls")
+    collection = _found(request, username, slug)
+    entries = list(collections.items(collection))
+    usable = [
+        (_address(entry.paper), entry.comment) for entry in entries if key_kind(entry.paper.key) != "title"
+    ]
+    try:
+        haul = authoring.draft_with(collection.title, usable)
+    except PaperhaulError as exc:
+        return error_page(request, 400, str(exc))
+    left_out = len(entries) - len(usable)
+    messages.success(
+        request,
+        f"Haul {haul.number} is drafted from the list's {len(usable)} paper{pluralize(len(usable))}"
+        + (
+            f"; {left_out} known only by their title {'was' if left_out == 1 else 'were'} left out"
+            if left_out
+            else ""
+        )
+        + ".",
+    )
+    return redirect("studio_haul", haul.number)
+
+
+def _address(paper) -> str:
+    """What the haul links: a web page's own address, else the paper's key (an arXiv id, a DOI)."""
+    kind, _, rest = paper.key.partition(":")
+    return rest if kind == "url" else paper.key
