@@ -32,6 +32,7 @@ ENDPOINTS = {
     ("get", "/api/related"),
     ("get", "/api/me/saved"),
     ("get", "/api/me/replies"),
+    ("post", "/api/me/replies/seen"),
     ("get", "/api/lists"),
     ("post", "/api/lists"),
     ("get", "/api/lists/{username}/{slug}"),

@@ -126,3 +126,40 @@ def test_the_profile_lists_replies_and_switches_the_e_mails(thread, client):
     client.force_login(bob)
     assert client.get("/u/ada/?show=replies").status_code == 404, "to themselves only"
     assert "?show=replies" not in client.get("/u/ada/").content.decode()
+
+
+def test_the_header_announces_new_replies_until_they_are_marked_seen(thread, client):
+    ada, bob, _, reply = thread
+    reply(bob, "Yes, see section 5.")
+    reply(bob, "And the appendix.")
+    reply(ada, "Thanks!")  # her own
+    client.force_login(ada)
+    home = client.get("/").content.decode()
+    assert '<a class="unread" href="/u/ada/?show=replies">2 new replies</a>' in home
+    tab = client.get("/u/ada/?show=replies").content.decode()
+    assert tab.count('<span class="tag new">new</span>') == 2 and "Mark all as seen" in tab
+    assert "2 new replies" in client.get("/").content.decode(), "looking is not marking them seen"
+    response = client.post("/replies/seen/")
+    assert response["Location"] == "/u/ada/?show=replies"
+    assert 'class="unread"' not in client.get("/").content.decode()
+    assert "Mark all as seen" not in client.get("/u/ada/?show=replies").content.decode()
+    reply(make_user("cy"), "One more.")
+    assert "1 new reply</a>" in client.get("/").content.decode()
+    client.force_login(bob)
+    assert 'class="unread"' not in client.get("/").content.decode(), "nobody answered bob"
+    assert Client().post("/replies/seen/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_says_which_replies_are_new(thread, client):
+    from paperhaul.accounts.models import ApiToken
+
+    ada, bob, _, reply = thread
+    reply(bob, "Yes.")
+    _, token = ApiToken.issue(ada, "tests")
+    headers = {"Authorization": f"Bearer {token}"}
+    body = client.get("/api/me/replies", headers=headers).json()
+    assert (body["unread"], [r["new"] for r in body["replies"]]) == (1, [True])
+    assert client.post("/api/me/replies/seen", headers=headers).status_code == 204
+    body = client.get("/api/me/replies", headers=headers).json()
+    assert (body["unread"], [r["new"] for r in body["replies"]]) == (0, [False])
+    assert client.post("/api/me/replies/seen").status_code == 401

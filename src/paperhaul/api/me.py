@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from paperhaul.api.auth import WRITE
 from paperhaul.api.papers import ListOut, PageParams, listing
 from paperhaul.api.schemas import PaperOut, errors
 from paperhaul.community import people, reading
 from paperhaul.community.daily import papers_in_order
+from paperhaul.notify.replies import mark_replies_seen, new_replies, replies_seen_at
 from paperhaul.web.links import paper_path
 from paperhaul.web.pages import Page, window
 
@@ -43,12 +44,14 @@ class ReplyOut(Schema):
     paper_key: str
     paper_title: str
     url: str
+    new: bool
 
 
 class RepliesOut(Schema):
     page: int
     limit: int
     has_next: bool
+    unread: int
     replies: list[ReplyOut]
 
 
@@ -76,17 +79,27 @@ def saved(request: HttpRequest, params: Query[SavedParams]):
 
 @router.get("/me/replies", auth=WRITE, response={200: RepliesOut, **errors(400, 401, 403, 404, 422)})
 def replies(request: HttpRequest, paging: Query[PageParams]):
-    """Replies by others to the caller's comments, newest first."""
+    """Replies by others to the caller's comments, newest first; ``new``: posted since the caller
+    last marked them seen (``unread`` counts them all)."""
     page = window(people.replies_to(request.auth), paging.page, paging.limit)
+    seen_at = replies_seen_at(request.auth)
     return {
         "page": page.number,
         "limit": page.per_page,
         "has_next": page.has_next,
-        "replies": [_reply(comment) for comment in page.items],
+        "unread": new_replies(request.auth, seen_at).count(),
+        "replies": [_reply(comment, seen_at) for comment in page.items],
     }
 
 
-def _reply(comment) -> dict[str, Any]:
+@router.post("/me/replies/seen", auth=WRITE, response={204: None, **errors(401, 403, 413, 422)})
+def replies_seen(request: HttpRequest):
+    """Mark every reply so far seen (the site's header stops announcing them)."""
+    mark_replies_seen(request.auth)
+    return Status(204, None)
+
+
+def _reply(comment, seen_at: dt.datetime | None) -> dict[str, Any]:
     return {
         "id": comment.pk,
         "author": comment.author.username if comment.author else None,
@@ -95,4 +108,5 @@ def _reply(comment) -> dict[str, Any]:
         "paper_key": comment.paper.key,
         "paper_title": comment.paper.title,
         "url": f"{paper_path(comment.paper)}#comment-{comment.pk}",
+        "new": seen_at is None or comment.created_at > seen_at,
     }

@@ -5,7 +5,7 @@ signed links in every e-mail (tokens.py) are all it takes to confirm, manage or 
 What a subscription receives is a set of interests, each a kind (trending, the daily list, a
 category, a topic, a saved search, new hauls, the newsletter, recommendations) with a value where the
 kind needs one. A signed-in reader's own choices for the For-you page (topics to start from, keyword
-filters) are their ReaderPreferences.
+filters, replies e-mailed or not, replies seen) are their ReaderPreferences.
 
 A digest is one e-mail for one subscription and one period (``daily:2024-06-03``,
 ``weekly:2024-W23``; a haul sent as the newsletter is one more "period", ``haul:ID``). Its row is
@@ -122,6 +122,9 @@ class ReaderPreferences(KeywordLists):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     email_replies = models.BooleanField(default=True, help_text="E-mail each reply to their comments.")
+    replies_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they last marked the replies to their comments seen."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

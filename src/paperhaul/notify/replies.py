@@ -8,11 +8,13 @@ twice sends it once; what the mail server said when it refused is kept on that r
 on the reader's profile, under "Replies", all the same).
 
 Every such e-mail carries a signed link that turns them off in one click (RFC 8058's headers
-too), and the profile's Replies tab turns them back on.
+too), and the profile's Replies tab turns them back on. On the site, the page header announces the
+replies posted since the reader last marked them seen (on the Replies tab).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -21,13 +23,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django_tasks import task
 
 from paperhaul import config
 from paperhaul.community.models import Comment
+from paperhaul.community.people import replies_to
 from paperhaul.hauls.publishing import site_url
 from paperhaul.notify.mail import MailUnavailable, send_now
 from paperhaul.notify.models import ReaderPreferences, ReplyNotice
@@ -69,6 +74,31 @@ def set_wants_replies(user: AbstractBaseUser, wanted: bool) -> None:
     if preferences.email_replies != wanted:
         preferences.email_replies = wanted
         preferences.save(update_fields=["email_replies", "updated_at"])
+
+
+def replies_seen_at(user: AbstractBaseUser) -> dt.datetime | None:
+    """When the reader last marked the replies to their comments seen (None: never)."""
+    return ReaderPreferences.objects.filter(user=user).values_list("replies_seen_at", flat=True).first()
+
+
+def new_replies(user: AbstractBaseUser, seen_at: dt.datetime | None) -> QuerySet[Comment]:
+    """Replies by others to the reader's comments, in view, posted after ``seen_at``."""
+    replies = replies_to(user)
+    return replies if seen_at is None else replies.filter(created_at__gt=seen_at)
+
+
+def unread_replies(user: AbstractBaseUser) -> int:
+    """How many replies the page header announces to the reader (0 when signed out)."""
+    if not user.is_authenticated:
+        return 0
+    return new_replies(user, replies_seen_at(user)).count()
+
+
+def mark_replies_seen(user: AbstractBaseUser) -> None:
+    """Every reply so far is seen: the header stops announcing them (a POST, never a page view)."""
+    preferences, _ = ReaderPreferences.objects.get_or_create(user=user)
+    preferences.replies_seen_at = timezone.now()
+    preferences.save(update_fields=["replies_seen_at", "updated_at"])
 
 
 def on_comment_posted(comment: Comment, **_: object) -> None:

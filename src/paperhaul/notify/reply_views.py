@@ -42,3 +42,11 @@ def switch(request: HttpRequest) -> HttpResponse:
         else "Replies to your comments are no longer e-mailed to you.",
     )
     return redirect(reverse("profile", args=[request.user.username]) + "?show=replies")
+
+
+@login_required
+@require_POST
+def seen(request: HttpRequest) -> HttpResponse:
+    """The Replies tab's "Mark all as seen": the header stops announcing them."""
+    replies.mark_replies_seen(request.user)
+    return redirect(reverse("profile", args=[request.user.username]) + "?show=replies")

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("replies/stop/<str:token>/", reply_views.stop, name="stop_replies"),
     path("replies/email/", reply_views.switch, name="reply_emails"),
+    path("replies/seen/", reply_views.seen, name="replies_seen"),
     path("for-you/", views.for_you, name="for_you"),
     path("for-you/topics/", views.for_you_topics, name="for_you_topics"),
     path("for-you/filters/", views.for_you_filters, name="for_you_filters"),

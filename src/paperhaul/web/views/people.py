@@ -12,7 +12,7 @@ from paperhaul.community import collections, people, reading
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
-from paperhaul.notify.replies import wants_replies
+from paperhaul.notify.replies import replies_seen_at, wants_replies
 from paperhaul.web.caching import for_signed_out_readers
 from paperhaul.web.pages import PER_PAGE, Page, page_number, window
 
@@ -64,6 +64,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     elif show == "replies":
         context["page"] = window(people.replies_to(member), number)
         context["reply_emails"] = wants_replies(member)
+        seen_at = replies_seen_at(member)
+        for reply in context["page"].items:
+            reply.is_new = seen_at is None or reply.created_at > seen_at
+        context["unseen"] = any(reply.is_new for reply in context["page"].items)
     elif show == "lists":
         context["page"] = window(collections.lists_of(member, request.user), number)
     elif show == "saved":
