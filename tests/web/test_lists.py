@@ -189,6 +189,8 @@ def test_the_paper_page_names_its_lists_and_adds_to_one(reader_client, reader, g
     )
     assert refused["Location"] == "/lists/", "never sent to another site"
     assert "Choose one of your lists." in reader_client.get("/lists/").content.decode()
+    reader_client.post("/lists/add/", {"list": "9" * 30, "paper": "arxiv:2401.00003"})
+    assert "Choose one of your lists." in reader_client.get("/lists/").content.decode()
     assert not elsewhere.items.exists()
 
 

@@ -76,6 +76,11 @@ def lists_of(member: AbstractBaseUser, viewer: AbstractBaseUser) -> QuerySet[Col
     return _with_counts(Collection.objects.filter(owner=member, visibility=Visibility.PUBLIC))
 
 
+def followable_lists() -> QuerySet[Collection]:
+    """The lists an e-mail digest or a feed may carry: public and unlisted ones of active readers."""
+    return Collection.objects.exclude(visibility=Visibility.PRIVATE).filter(owner__is_active=True)
+
+
 def editable_by(user: AbstractBaseUser) -> QuerySet[Collection]:
     """The lists ``user`` may add papers to, the latest changed first."""
     if not user.is_authenticated:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from paperhaul.community.collections import followable_lists
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.hauls.models import Haul
@@ -83,6 +84,11 @@ def section_title(kind: str, value: str) -> str:
     if kind == Interest.Kind.TOPIC:
         name = Topic.objects.filter(pk=int(value)).values_list("name", flat=True).first()
         return f"Topic: {name or 'a topic no longer in the taxonomy'}"
+    if kind == Interest.Kind.LIST:
+        found = followable_lists().filter(pk=int(value)).select_related("owner").first()
+        return (
+            f"List: {found.title} (by {found.owner.get_username()})" if found else "A list no longer shared"
+        )
     return Interest.Kind(kind).label.capitalize()
 
 
@@ -101,6 +107,9 @@ SOURCES: dict[str, PaperSource] = {
     ),
     Interest.Kind.SEARCH: lambda interest, period, seen: sources.search_papers(
         sources.saved_search(interest.value, newest=False), period.since, DEPTH
+    ),
+    Interest.Kind.LIST: lambda interest, period, seen: sources.list_papers(
+        int(interest.value), period.since, DEPTH
     ),
     Interest.Kind.FOR_YOU: lambda interest, period, seen: recommend.for_email(
         interest.subscription.email, limit=DEPTH, since=period.since, leave_out=seen

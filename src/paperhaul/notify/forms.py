@@ -7,6 +7,8 @@ import re
 
 from django import forms
 
+from paperhaul.community.collections import followable_lists
+from paperhaul.community.models import Collection
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.notify import subscriptions
@@ -14,6 +16,7 @@ from paperhaul.notify.keywords import FIELDS, KeywordFilter, parse_entries
 from paperhaul.notify.models import Interest, Subscription
 
 _CATEGORY_SEPARATORS = re.compile(r"[\s,;]+")
+_BIGGEST_ID = 2**63  # the databases' integers: a larger "id" in an address names nothing
 
 
 class EntriesField(forms.CharField):
@@ -63,6 +66,11 @@ class KeywordFiltersForm(forms.Form):
         return {name: ", ".join(getattr(keywords, name)) for name in FIELDS}
 
 
+class ListChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Collection) -> str:
+        return f"{obj.title} (by {obj.owner.get_username()})"
+
+
 class PreferencesForm(KeywordFiltersForm):
     frequency = forms.ChoiceField(
         label="How often",
@@ -98,6 +106,13 @@ class PreferencesForm(KeywordFiltersForm):
         max_length=500,
         help_text="arXiv categories, separated by spaces or commas, e.g. “cs.CL cs.LG”.",
     )
+    lists = ListChoices(
+        label="Shared lists",
+        queryset=Collection.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The papers put on each list since the last digest, with a link to the list.",
+    )
     search = forms.CharField(
         label="Saved search",
         required=False,
@@ -111,13 +126,25 @@ class PreferencesForm(KeywordFiltersForm):
         "topics",
         "categories",
         "search",
+        "lists",
         "hauls",
         "newsletter",
         "for_you",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        """The lists offered are those followed already and those asked for (a list's "Follow by
+        e-mail" link, or the form sent back): the site's lists are too many to offer them all."""
+        super().__init__(*args, **kwargs)
+        wanted = [*self.initial.get("lists", ()), *(self.data.getlist("lists") if self.is_bound else ())]
+        ids = {int(value) for value in map(str, wanted) if value.isdigit() and int(value) < _BIGGEST_ID}
+        self.fields["lists"].queryset = (
+            followable_lists().filter(pk__in=sorted(ids)[:50]).select_related("owner")
+        )
+
     def interest_fields(self) -> list:
-        return [self[name] for name in self.INTEREST_FIELDS]
+        offered = [name for name in self.INTEREST_FIELDS if name != "lists" or self.fields["lists"].queryset]
+        return [self[name] for name in offered]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -130,6 +157,7 @@ class PreferencesForm(KeywordFiltersForm):
                 categories=tuple(n for n in _CATEGORY_SEPARATORS.split(data["categories"]) if n),
                 topics=data["topics"],
                 search=data["search"],
+                lists=data["lists"],
                 keywords=self.keyword_filter(),
             )
         except InputError as exc:
@@ -148,6 +176,7 @@ class PreferencesForm(KeywordFiltersForm):
             "categories": " ".join(i.value for i in interests if i.kind == Interest.Kind.CATEGORY),
             "topics": [int(i.value) for i in interests if i.kind == Interest.Kind.TOPIC],
             "search": subscriptions.saved_query(search) if search else "",
+            "lists": [int(i.value) for i in interests if i.kind == Interest.Kind.LIST],
             **cls.initial_filters(subscription.keyword_filter),
         }
 

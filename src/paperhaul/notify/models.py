@@ -86,8 +86,8 @@ class Subscription(KeywordLists):
 
 
 class Interest(models.Model):
-    """One thing a subscription receives; ``value`` is the category, the topic's id or the saved
-    search's query string."""
+    """One thing a subscription receives; ``value`` is the category, the topic's id, the saved
+    search's query string or the shared list's id."""
 
     class Kind(models.TextChoices):
         TRENDING = "trending"
@@ -98,6 +98,7 @@ class Interest(models.Model):
         HAULS = "hauls", "new hauls"
         NEWSLETTER = "newsletter", "the newsletter (each haul in full)"
         FOR_YOU = "for_you", "recommended for you"
+        LIST = "list", "a shared list"
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="interests")
     kind = models.CharField(max_length=16, choices=Kind.choices)

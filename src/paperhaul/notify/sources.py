@@ -1,5 +1,5 @@
 """The lists a reader can follow, as ranked papers: the daily list, trending, a category, a topic,
-a search.
+a search, a shared list.
 
 Feeds (feeds.py) and digests (digests.py) both read them here, over the community and search
 services the pages use, so an RSS reader, an e-mail and the site show the same papers in the
@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.http import QueryDict
 
 from paperhaul.community import daily
-from paperhaul.community.models import Submission
+from paperhaul.community.collections import followable_lists
+from paperhaul.community.models import CollectionItem, Submission
 from paperhaul.community.trending import cached_scores
 from paperhaul.enrich.models import PaperTopic
 from paperhaul.errors import InputError
@@ -59,6 +60,16 @@ def topic_papers(topic_id: int, since: dt.date | None, limit: int) -> list[Paper
         "-confidence", F("paper__published").desc(nulls_last=True), "-paper_id"
     ).values_list("paper_id", flat=True)
     return daily.papers_in_order(list(ranked[:limit]))
+
+
+def list_papers(collection_id: int, since: dt.date | None, limit: int) -> list[Paper]:
+    """The papers put on a shared list (still public or unlisted) on or after ``since``, the latest
+    added first."""
+    items = CollectionItem.objects.filter(collection__in=followable_lists(), collection_id=collection_id)
+    if since:
+        items = items.filter(added_at__date__gte=since)
+    added = items.order_by("-added_at", "-id").values_list("paper_id", flat=True)
+    return daily.papers_in_order(list(added[:limit]))
 
 
 def saved_search(query_string: str, *, newest: bool) -> SearchRequest:

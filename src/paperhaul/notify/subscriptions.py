@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from paperhaul.community.models import Collection
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
 from paperhaul.notify import mail
@@ -51,10 +52,12 @@ def preferences(
     categories: tuple[str, ...] = (),
     topics: Iterable[Topic] = (),
     search: str = "",
+    lists: Iterable[Collection] = (),
     keywords: KeywordFilter | None = None,
 ) -> Preferences:
     """Validated preferences: known categories (in their library spelling), topics of the taxonomy,
-    a searchable query; ``kinds`` are the interests without a value (PLAIN_KINDS). Raises InputError."""
+    a searchable query, shared lists; ``kinds`` are the interests without a value (PLAIN_KINDS).
+    Raises InputError."""
     if frequency not in Subscription.Frequency.values:
         raise InputError(f"unknown frequency {frequency!r}: use daily or weekly")
     interests = [(kind.value, "") for kind in PLAIN_KINDS if kind in kinds]
@@ -62,6 +65,7 @@ def preferences(
     interests += [(Interest.Kind.TOPIC.value, str(topic.pk)) for topic in dict.fromkeys(topics)]
     if search.strip():
         interests.append((Interest.Kind.SEARCH.value, search_value(search)))
+    interests += [(Interest.Kind.LIST.value, str(found.pk)) for found in dict.fromkeys(lists)]
     if not interests:
         raise InputError("choose at least one thing to receive")
     return Preferences(frequency, tuple(interests), keywords or KeywordFilter())

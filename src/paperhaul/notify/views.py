@@ -67,6 +67,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             "search": request.GET.get("q", "")[:1000],
             "categories": request.GET.get("category", "")[:500],
             "topics": list(Topic.objects.filter(slug__in=request.GET.getlist("topic")[:50])),
+            "lists": request.GET.getlist("list")[:50],
         }
         form = SubscribeForm(initial={k: v for k, v in initial.items() if v})
     status = 400 if form.errors else 200

@@ -194,9 +194,8 @@ def add_from_paper(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("lists")
     chosen = request.POST.get("list", "")
-    collection = (
-        collections.editable_by(request.user).filter(pk=int(chosen) if chosen.isdigit() else 0).first()
-    )
+    mine = collections.editable_by(request.user)
+    collection = mine.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if collection is None:
         messages.error(request, "Choose one of your lists.")
         return redirect(target)
