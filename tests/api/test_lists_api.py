@@ -103,3 +103,25 @@ def test_bad_input_changes_nothing(client, papers, reader, as_reader):
     assert garbage.status_code == 400 and "not an arXiv id, DOI or URL" in garbage.json()["detail"]
     assert not CollectionItem.objects.exists()
     assert client.get("/api/lists/reader/nothing-here").status_code == 404
+
+
+def test_a_reference_file_fills_a_list_through_the_api(client, papers, reader, as_reader):
+    json = {"content_type": "application/json"}
+    client.post("/api/lists", {"title": "From Zotero"}, headers=as_reader, **json)
+    ris = "TY  - JOUR\nTI  - Reward Models Are Not Enough\nER  - \n\nTY  - JOUR\nTI  - Not Here At All\nER  - \n"
+    answer = client.post("/api/lists/reader/from-zotero/import", {"text": ris}, headers=as_reader, **json)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "added": 1,
+        "already": 0,
+        "fetched": 0,
+        "missing": ["Not Here At All"],
+        "unreadable": [],
+    }
+    assert [p["key"] for p in client.get("/api/lists/reader/from-zotero").json()["papers"]] == [
+        "arxiv:2401.00004"
+    ]
+    garbage = client.post(
+        "/api/lists/reader/from-zotero/import", {"text": "hello"}, headers=as_reader, **json
+    )
+    assert garbage.status_code == 400 and garbage.json()["detail"] == "not a BibTeX (.bib) or RIS (.ris) file"

@@ -39,6 +39,7 @@ ENDPOINTS = {
     ("patch", "/api/lists/{username}/{slug}"),
     ("delete", "/api/lists/{username}/{slug}"),
     ("post", "/api/lists/{username}/{slug}/papers"),
+    ("post", "/api/lists/{username}/{slug}/import"),
     ("delete", "/api/lists/{username}/{slug}/papers/{ref}"),
 }
 # Reads of the caller's own lists: they need to know who asks.

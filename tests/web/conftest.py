@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
+from tests.local_servers import free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -109,9 +109,7 @@ def curator_client(client, curator):
 def unreachable_arxiv(settings) -> str:
     """arXiv's API at a loopback port nothing listens on, asked once and without waiting: the
     ``host:port`` an error about it names."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     settings.PAPERHAUL_ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
     settings.PAPERHAUL_HTTP_RETRIES = 0
     settings.PAPERHAUL_ARXIV_DELAY = 0

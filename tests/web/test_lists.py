@@ -253,3 +253,68 @@ def test_a_curator_drafts_a_haul_from_a_list(client, curator, reader, group_list
     ]
     studio = client.get(response["Location"]).content.decode()
     assert "drafted from the list&#x27;s 3 papers; 1 known only by their title was left out." in studio
+
+
+BIB = r"""
+@misc{beltagy2024sparse, title = {Sparse Attention for Long Documents}, eprint = {2401.00002},
+  archivePrefix = {arXiv}, year = {2024}}
+@misc{poth2023adapters, title = {Adapters: A Unified Library}, eprint = {2311.11077}, archivePrefix = {arXiv}}
+@article{someone2020journal, title = {A Journal Paper Nobody Has Here}, doi = {10.1000/xyz123}, year = {2020}}
+@inproceedings{reward, title = {Reward Models Are {N}ot Enough}, booktitle = {Somewhere}, year = {2024}}
+@article{broken, title = {Missing brace, year = {2020}
+@misc{again, title = {Sparse Attention for Long Documents}, eprint = {2401.00002}, archivePrefix = {arXiv}}
+"""
+
+
+def test_a_bibtex_file_fills_a_list(reader_client, group_list, papers, settings, httpserver):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.web.test_library import ARXIV_FIXTURES
+
+    settings.PAPERHAUL_ARXIV_API_URL = httpserver.url_for("/api/query")
+    settings.PAPERHAUL_ARXIV_DELAY = 0
+    httpserver.expect_request("/api/query").respond_with_data(
+        (ARXIV_FIXTURES / "api_feed.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    upload = SimpleUploadedFile("zotero.bib", BIB.encode())
+    response = reader_client.post(f"{LIST}import/", {"file": upload})
+    assert response.status_code == 302 and response["Location"] == LIST
+    page = reader_client.get(LIST)
+    assert titles(page) == [
+        "Direct Preference Optimization for Diffusion Models",
+        "Sparse Attention for Long Documents",
+        "Sparse Mixtures of Tiny Experts for Low-Resource Machine Translation",
+        "Reward Models Are Not Enough",
+    ]
+    message = page.content.decode()
+    assert "2 papers added to the list, 1 of them fetched from arXiv, 2 already on it" in message
+    assert "1 not in the library (add each by its address): A Journal Paper Nobody Has Here" in message
+    assert "1 could not be read: " in message
+    assert httpserver.log[0][0].args["id_list"] == "2311.11077", "one request, for the arXiv paper only"
+
+
+def test_a_file_that_cannot_be_used_changes_nothing(
+    reader_client, other_reader, group_list, papers, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = list(CollectionItem.objects.values_list("pk", flat=True))
+    cases = [
+        (SimpleUploadedFile("notes.txt", b"just some notes"), "not a BibTeX (.bib) or RIS (.ris) file"),
+        (
+            SimpleUploadedFile("refs.bib", "title = {Caf\xe9}".encode("latin-1")),
+            "refs.bib: not UTF-8 text (byte",
+        ),
+        (SimpleUploadedFile("refs.bib", b"<html><body>Login</body></html>"), "no BibTeX entries"),
+    ]
+    for upload, error in cases:
+        reader_client.post(f"{LIST}import/", {"file": upload})
+        assert error in reader_client.get(LIST).content.decode()
+    monkeypatch.setattr(collections, "MAX_ITEMS", 3)
+    reader_client.post(f"{LIST}import/", {"file": SimpleUploadedFile("refs.bib", BIB.encode())})
+    assert "the file has 5 papers; this list has room for 1 more" in reader_client.get(LIST).content.decode()
+    stranger = Client()
+    stranger.force_login(make_user("stranger"))
+    refused = stranger.post(f"{LIST}import/", {"file": SimpleUploadedFile("refs.bib", BIB.encode())})
+    assert refused.status_code == 403
+    assert list(CollectionItem.objects.values_list("pk", flat=True)) == before

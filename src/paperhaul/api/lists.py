@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from paperhaul.api.auth import WRITE, viewer
 from paperhaul.api.papers import PageParams, resolve
 from paperhaul.api.schemas import PaperOut, errors, paper_item
-from paperhaul.community import collections, limits
+from paperhaul.community import collections, limits, list_import
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.community.reactions import upvoted_among
@@ -76,6 +76,19 @@ class ListChangeIn(Schema):
 class ListedPaperIn(Schema):
     paper: str
     comment: str = ""
+
+
+class ListImportIn(Schema):
+    text: str
+    format: Literal["bib", "ris"] | None = None
+
+
+class ListImportOut(Schema):
+    added: int
+    already: int
+    fetched: int
+    missing: list[str]
+    unreadable: list[str]
 
 
 def _found(request: HttpRequest, username: str, slug: str) -> Collection:
@@ -179,10 +192,26 @@ def add_paper(request: HttpRequest, username: str, slug: str, data: ListedPaperI
     does not have it), with a comment; a paper already on it keeps its place and takes the comment."""
     found = _found(request, username, slug)
     limits.enforce(request, "vote")
-    if not collections.may_edit(request.auth, found):
-        raise HttpError(403, "only the list's owner and editors may change its papers")
+    collections.check_editor(request.auth, found)
     collections.add(request.auth, found, find_or_fetch(data.paper), data.comment)
     return _whole(request, found)
+
+
+@router.post(
+    "/lists/{username}/{slug}/import",
+    auth=WRITE,
+    response={200: ListImportOut, **WRITE_ERRORS, **errors(502)},
+)
+def import_references(request: HttpRequest, username: str, slug: str, data: ListImportIn):
+    """Put the papers of a BibTeX or RIS text on the list (``format``: bib or ris, else told by the
+    text): those the library has and arXiv papers (fetched); the others are named in ``missing``."""
+    found = _found(request, username, slug)
+    collections.check_editor(request.auth, found)
+    limits.enforce(request, "comment")
+    filled = list_import.fill(
+        request.auth, found, data.text, data.format or list_import.file_format("", data.text)
+    )
+    return vars(filled)
 
 
 @router.delete(

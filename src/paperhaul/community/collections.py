@@ -195,7 +195,7 @@ def _owner_only(user: AbstractBaseUser, collection: Collection) -> None:
         raise PermissionDenied("only the list's owner may change its settings or delete it")
 
 
-def _editor_only(user: AbstractBaseUser, collection: Collection) -> None:
+def check_editor(user: AbstractBaseUser, collection: Collection) -> None:
     if not may_edit(user, collection):
         raise PermissionDenied("only the list's owner and editors may change its papers")
 
@@ -209,7 +209,7 @@ def _touch(collection: Collection) -> None:
 def add(user: AbstractBaseUser, collection: Collection, paper: Paper, comment: str = "") -> CollectionItem:
     """Put the paper at the end of the list with a comment; a paper already on it keeps its place
     (and takes the comment, when one is given)."""
-    _editor_only(user, collection)
+    check_editor(user, collection)
     comment, comment_html = _markdown(comment, "a comment")
     with transaction.atomic():
         item = collection.items.filter(paper=paper).first()
@@ -237,7 +237,7 @@ def add(user: AbstractBaseUser, collection: Collection, paper: Paper, comment: s
 
 
 def set_comment(user: AbstractBaseUser, item: CollectionItem, comment: str) -> CollectionItem:
-    _editor_only(user, item.collection)
+    check_editor(user, item.collection)
     item.comment, item.comment_html = _markdown(comment, "a comment")
     item.save(update_fields=["comment", "comment_html"])
     _touch(item.collection)
@@ -245,14 +245,14 @@ def set_comment(user: AbstractBaseUser, item: CollectionItem, comment: str) -> C
 
 
 def remove(user: AbstractBaseUser, item: CollectionItem) -> None:
-    _editor_only(user, item.collection)
+    check_editor(user, item.collection)
     item.delete()
     _touch(item.collection)
 
 
 def move(user: AbstractBaseUser, item: CollectionItem, step: int) -> None:
     """Swap the paper with the one before it (``step`` -1) or after it (+1); at an end, nothing."""
-    _editor_only(user, item.collection)
+    check_editor(user, item.collection)
     if step not in (-1, 1):
         raise InputError("a paper moves one place up (-1) or down (+1)")
     with transaction.atomic():

@@ -97,6 +97,7 @@ urlpatterns = [
     path("u/<str:username>/lists/<slug:slug>/edit/", lists.edit, name="edit_list"),
     path("u/<str:username>/lists/<slug:slug>/delete/", lists.delete, name="delete_list"),
     path("u/<str:username>/lists/<slug:slug>/haul/", lists.draft_haul, name="list_haul"),
+    path("u/<str:username>/lists/<slug:slug>/import/", lists.import_file, name="list_import"),
     path("u/<str:username>/lists/<slug:slug>/items/<int:pk>/", lists.item, name="list_item"),
     path(
         "u/<str:username>/lists/<slug:slug>/papers.<citation:fmt>",

@@ -3,6 +3,7 @@ its papers and comments, and what the owner and editors do there."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperhaul.community import collections, limits
+from paperhaul.community import collections, limits, list_import
 from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.community.reactions import upvoted_among
@@ -60,8 +61,7 @@ def show(request: HttpRequest, username: str, slug: str) -> HttpResponse:
     collection = _found(request, username, slug)
     context = {"paper_text": "", "comment_text": "", "add_error": ""}
     if request.method == "POST":
-        if not collections.may_edit(request.user, collection):
-            raise PermissionDenied("only the list's owner and editors may add papers to it")
+        collections.check_editor(request.user, collection)
         limits.enforce(request, "vote")
         context["paper_text"] = request.POST.get("paper", "").strip()[:2000]
         context["comment_text"] = request.POST.get("comment", "")
@@ -93,6 +93,7 @@ def _list_page(
         "can_edit": collections.may_edit(request.user, collection),
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
         "max_text": collections.MAX_TEXT,
+        "max_request_bytes": settings.PAPERHAUL_MAX_REQUEST_BYTES,
     }
     return render(request, "lists/detail.html", context, status=status)
 
@@ -183,6 +184,30 @@ def item(request: HttpRequest, username: str, slug: str, pk: int) -> HttpRespons
         return error_page(request, 400, str(exc))
     _changed(collection)
     return redirect(list_path(collection) + ("" if action == "remove" else f"#item-{entry.pk}"))
+
+
+@login_required
+@require_POST
+def import_file(request: HttpRequest, username: str, slug: str) -> HttpResponse:
+    """An editor fills the list from a .bib or .ris file (community/list_import.py)."""
+    collection = _found(request, username, slug)
+    collections.check_editor(request.user, collection)
+    limits.enforce(request, "comment")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InputError("Choose a .bib or .ris file.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{upload.name}: not UTF-8 text (byte {exc.start})") from exc
+        filled = list_import.fill(request.user, collection, text, list_import.file_format(upload.name, text))
+    except PaperhaulError as exc:
+        messages.error(request, str(exc))
+    else:
+        _changed(collection)
+        messages.success(request, filled.summary())
+    return redirect(list_path(collection))
 
 
 @login_required
