@@ -146,9 +146,12 @@ def create(
         visibility=_visibility(visibility),
     )
     people = _editors(made, editors)
-    with transaction.atomic():
-        made.save()
-        made.editors.set(people)
+    try:
+        with transaction.atomic():
+            made.save()
+            made.editors.set(people)
+    except IntegrityError:  # the same title sent twice at once: the first one made it
+        raise InputError(f"you made a list called “{title}” a moment ago") from None
     return made
 
 

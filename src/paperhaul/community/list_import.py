@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from paperhaul.community import collections
 from paperhaul.community.models import Collection
@@ -89,15 +90,16 @@ def fill(user: AbstractBaseUser, collection: Collection, text: str, fmt: str) ->
     found = {id(record): _in_library(record) for record in records}
     fetched = _fetch_from_arxiv([r for r in records if found[id(r)] is None])
     filled.fetched = len(fetched)
-    for record in records:
-        paper = found[id(record)] or fetched.get(record.key)
-        if paper is None:
-            filled.missing.append(record.title[:120] or record.key)
-        elif collection.items.filter(paper=paper).exists():
-            filled.already += 1
-        else:
-            collections.add(user, collection, paper)
-            filled.added += 1
+    with transaction.atomic():  # the file's papers go on the list together, or none does
+        for record in records:
+            paper = found[id(record)] or fetched.get(record.key)
+            if paper is None:
+                filled.missing.append(record.title[:120] or record.key)
+            elif collection.items.filter(paper=paper).exists():
+                filled.already += 1
+            else:
+                collections.add(user, collection, paper)
+                filled.added += 1
     return filled
 
 

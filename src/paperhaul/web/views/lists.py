@@ -81,7 +81,7 @@ def show(request: HttpRequest, username: str, slug: str) -> HttpResponse:
 def _list_page(
     request: HttpRequest, collection: Collection, context: dict, status: int = 200
 ) -> HttpResponse:
-    entries = list(collections.items(collection).select_related(None).select_related("added_by"))
+    entries = list(collection.items.select_related("added_by"))  # each paper read below, with counters
     papers = {paper.pk: paper for paper in attach(papers_in_order([entry.paper_id for entry in entries]))}
     for entry in entries:
         entry.paper = papers[entry.paper_id]
