@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from paperhaul.community import markdown
 from paperhaul.community.comments import MAX_LENGTH as MAX_TEXT
+from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.errors import InputError
 from paperhaul.papers.models import Paper
@@ -95,6 +96,15 @@ def containing(paper: Paper) -> QuerySet[Collection]:
 
 def items(collection: Collection) -> QuerySet[CollectionItem]:
     return collection.items.select_related("paper", "added_by")
+
+
+def counted_items(collection: Collection) -> list[CollectionItem]:
+    """The list's entries in order, each paper with its upvote and comment counts, as lists show them."""
+    entries = list(collection.items.select_related("added_by"))
+    papers = {paper.pk: paper for paper in papers_in_order([entry.paper_id for entry in entries])}
+    for entry in entries:
+        entry.paper = papers[entry.paper_id]
+    return entries
 
 
 def _one_line(text: str, what: str, limit: int) -> str:

@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import collections, limits, list_import
-from paperhaul.community.daily import papers_in_order
 from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.community.reactions import upvoted_among
 from paperhaul.enrich.display import attach
@@ -81,15 +80,13 @@ def show(request: HttpRequest, username: str, slug: str) -> HttpResponse:
 def _list_page(
     request: HttpRequest, collection: Collection, context: dict, status: int = 200
 ) -> HttpResponse:
-    entries = list(collection.items.select_related("added_by"))  # each paper read below, with counters
-    papers = {paper.pk: paper for paper in attach(papers_in_order([entry.paper_id for entry in entries]))}
-    for entry in entries:
-        entry.paper = papers[entry.paper_id]
+    entries = collections.counted_items(collection)
+    attach([entry.paper for entry in entries])
     context |= {
         "collection": collection,
         "entries": entries,
         "editors": collection.editors.order_by("username"),
-        "voted": upvoted_among(request.user, list(papers)),
+        "voted": upvoted_among(request.user, [entry.paper_id for entry in entries]),
         "can_edit": collections.may_edit(request.user, collection),
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
         "max_text": collections.MAX_TEXT,
