@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from paperhaul.community.models import SavedPaper
@@ -48,9 +48,8 @@ def saved_paper_ids(user: AbstractBaseUser, state: str = "all") -> QuerySet:
 
 def counts(user: AbstractBaseUser) -> dict[str, int]:
     """How many papers each part of the user's list holds."""
-    read_at = SavedPaper.objects.filter(user=user).values_list("read_at", flat=True)
-    read = sum(1 for when in read_at if when is not None)
-    return {"all": len(read_at), "to-read": len(read_at) - read, "read": read}
+    found = SavedPaper.objects.filter(user=user).aggregate(all=Count("id"), read=Count("read_at"))
+    return {"all": found["all"], "to-read": found["all"] - found["read"], "read": found["read"]}
 
 
 def entry(user: AbstractBaseUser, paper: Paper) -> SavedPaper | None:
