@@ -108,7 +108,10 @@ def test_bad_input_changes_nothing(client, papers, reader, as_reader):
 def test_a_reference_file_fills_a_list_through_the_api(client, papers, reader, as_reader):
     json = {"content_type": "application/json"}
     client.post("/api/lists", {"title": "From Zotero"}, headers=as_reader, **json)
-    ris = "TY  - JOUR\nTI  - Reward Models Are Not Enough\nER  - \n\nTY  - JOUR\nTI  - Not Here At All\nER  - \n"
+    ris = (
+        "TY  - JOUR\nTI  - Reward Models Are Not Enough\nER  - \n\n"
+        "TY  - JOUR\nTI  - Not Here At All\nER  - \n"
+    )
     answer = client.post("/api/lists/reader/from-zotero/import", {"text": ris}, headers=as_reader, **json)
     assert answer.status_code == 200
     assert answer.json() == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -59,6 +60,33 @@ def operations(schema: dict) -> dict[tuple[str, str], dict]:
 
 def test_every_endpoint_is_described(schema):
     assert set(operations(schema)) == ENDPOINTS
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def documented_endpoints() -> set[tuple[str, str]]:
+    """The endpoints docs/api.md has a heading for (``### `PUT` / `DELETE /api/...```, ``… and
+    `/show```), and those docs/search.md names, with their parameters' names left out."""
+    found = set()
+    for line in (DOCS / "api.md").read_text().splitlines():
+        if not line.startswith("### "):
+            continue
+        paths = re.findall(r"(/api/[^`\s]*)", line)
+        paths += [paths[0].rsplit("/", 1)[0] + tail for tail in re.findall(r"and `(/\w+)`", line)]
+        for method in re.findall(r"\b(GET|PUT|POST|PATCH|DELETE)\b", line):
+            found |= {(method.lower(), _shape(path)) for path in paths}
+    search = (DOCS / "search.md").read_text()
+    found |= {(method.lower(), path) for method, path in re.findall(r"`(GET) (/api/\w+)`", search)}
+    return found
+
+
+def test_every_endpoint_is_documented():
+    assert {(method, _shape(path)) for method, path in ENDPOINTS} == documented_endpoints()
 
 
 def test_writes_and_own_lists_need_a_bearer_token_or_the_session_and_reads_do_not(schema):
