@@ -158,3 +158,16 @@ def test_downloads_carry_the_notes_and_take_a_part(reader_client, reading_list):
     assert reader_client.get("/u/reader/saved.bib?state=later").status_code == 404
     html = reader_client.get("/u/reader/", {"show": "saved", "state": "to-read"}).content.decode()
     assert 'href="/u/reader/saved.bib?state=to-read"' in html
+
+
+def test_lists_of_papers_mark_those_on_the_reader_s_list(reader_client, reader, client, papers):
+    reading.set_read(reader, papers[SPEECH], False)
+    for page in ("/", "/search/?q=speech", "/authors/Ada Lovelace", "/u/reader/"):
+        html = reader_client.get(page).content.decode()
+        if page == "/u/reader/":
+            assert "★ saved" not in html, "no upvotes, nothing listed"
+            continue
+        assert html.count('<span class="saved-mark" title="On your reading list">★ saved</span>') == 1, page
+    saved_tab = reader_client.get("/u/reader/?show=saved").content.decode()
+    assert "★ saved" not in saved_tab, "the reading list says more already"
+    assert "★ saved" not in Client().get("/").content.decode()

@@ -90,6 +90,15 @@ def upvoted_among(user: AbstractBaseUser, paper_ids: list[int]) -> set[int]:
     return set(Vote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True))
 
 
+def marks(user: AbstractBaseUser, paper_ids: list[int]) -> dict[str, set[int]]:
+    """What a list of papers shows of the reader's own: the papers they upvoted (``voted``) and
+    those on their reading list (``saved_ids``)."""
+    if not user.is_authenticated or not paper_ids:
+        return {"voted": set(), "saved_ids": set()}
+    saved = SavedPaper.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True)
+    return {"voted": upvoted_among(user, paper_ids), "saved_ids": set(saved)}
+
+
 def bring_activity(kept: Paper, absorbed: Paper, **_: object) -> None:
     """Receiver of papers_merged: the kept paper's counters take in the absorbed one's. Its upvotes
     are counted again (a reader who upvoted both counts once); every comment moved, so the comment

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import limits
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.enrich.display import attach
 from paperhaul.enrich.models import Topic
 from paperhaul.notify import recommend, subscriptions, tokens
@@ -195,7 +195,7 @@ def _for_you_page(
         "topics_form": topics_form,
         "filters_form": filters_form,
         "filtered": keywords.active,
-        "voted": upvoted_among(request.user, [p.pk for p in papers]),
+        **marks(request.user, [p.pk for p in papers]),
     }
     return render(request, "notify/for_you.html", context, status=status)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from paperhaul.community import daily, limits
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.community.trending import trending_page
 from paperhaul.enrich.browse import in_topic, topic_counts
 from paperhaul.enrich.display import attach
@@ -32,7 +32,7 @@ from paperhaul.web.views.clip import bookmarklet
 def list_page(request: HttpRequest, template: str, page: Page, **context) -> HttpResponse:
     """A page of papers, each with its takeaway and topics (read for the whole page at once)."""
     ids = [p.pk for p in attach(page.items)]
-    return render(request, template, {"page": page, "voted": upvoted_among(request.user, ids), **context})
+    return render(request, template, {"page": page, **marks(request.user, ids), **context})
 
 
 @for_signed_out_readers

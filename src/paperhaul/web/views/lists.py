@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from paperhaul.community import collections, limits, list_import
 from paperhaul.community.models import Collection, CollectionItem
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.enrich.display import attach
 from paperhaul.errors import InputError, PaperhaulError, SourceError
 from paperhaul.hauls import authoring
@@ -86,7 +86,7 @@ def _list_page(
         "collection": collection,
         "entries": entries,
         "editors": collection.editors.order_by("username"),
-        "voted": upvoted_among(request.user, [entry.paper_id for entry in entries]),
+        **marks(request.user, [entry.paper_id for entry in entries]),
         "can_edit": collections.may_edit(request.user, collection),
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
         "max_text": collections.MAX_TEXT,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from paperhaul.community import collections, people, reading
 from paperhaul.community.daily import papers_in_order
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.enrich.display import attach
 from paperhaul.notify.replies import replies_seen_at, wants_replies
 from paperhaul.web.caching import for_signed_out_readers
@@ -27,11 +27,12 @@ PROFILE_LISTS = {
 OWN_LISTS = {"saved", "replies"}
 
 
-def _papers_page(request: HttpRequest, ids_page: Page) -> tuple[Page, set[int]]:
-    """A page of paper ids as a page of papers (with takeaways and topics), and which the reader upvoted."""
+def _papers_page(request: HttpRequest, ids_page: Page) -> dict:
+    """A page of paper ids as a page of papers (with takeaways and topics), with the reader's marks
+    (which they upvoted and saved)."""
     papers = attach(papers_in_order(list(ids_page.items)))
     page = Page(papers, ids_page.number, ids_page.has_next, ids_page.per_page)
-    return page, upvoted_among(request.user, [p.pk for p in papers])
+    return {"page": page, **marks(request.user, [p.pk for p in papers])}
 
 
 @for_signed_out_readers
@@ -41,10 +42,9 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
     ids = people.author_paper_ids(name, number * PER_PAGE + 1)
     if not ids:
         raise Http404("no paper has this author")
-    page, voted = _papers_page(request, window(ids, number))
     # Followed as the search for the name (feeds and e-mail digests of searches, newest first).
     follow_query = urlencode({"q": 'author:"{}"'.format(" ".join(name.replace('"', " ").split()))})
-    context = {"name": name, "page": page, "voted": voted, "follow_query": follow_query}
+    context = {"name": name, "follow_query": follow_query, **_papers_page(request, window(ids, number))}
     return render(request, "people/author.html", context)
 
 
@@ -73,8 +73,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     elif show == "saved":
         context |= _reading_list(request, member, number)
     else:
-        ids = people.upvoted_paper_ids(member)
-        context["page"], context["voted"] = _papers_page(request, window(ids, number))
+        context |= _papers_page(request, window(people.upvoted_paper_ids(member), number))
     return render(request, "people/profile.html", context)
 
 
@@ -84,15 +83,15 @@ def _reading_list(request: HttpRequest, member, number: int) -> dict:
     state = request.GET.get("state", "all")
     if state not in reading.STATES:
         raise Http404("no such part of the reading list")
-    page, voted = _papers_page(request, window(reading.saved_paper_ids(member, state), number))
+    shown = _papers_page(request, window(reading.saved_paper_ids(member, state), number))
+    page = shown["page"]
     rows = reading.entries(member, page.items)
     revised = reading.revised_since_saved(page.items, rows)
     for paper in page.items:
         paper.revised_since_saved = revised.get(paper.pk, "")
         paper.reading = rows.get(paper.pk)
     return {
-        "page": page,
-        "voted": voted,
+        **shown,
         "state": state,
         "states": reading.STATES,
         "counts": reading.counts(member),

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from paperhaul.community.daily import with_activity
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.enrich.display import attach
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
@@ -76,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "tips": parsed.is_empty and not wanted.filters.active,
             "found": found,
             "page": page,
-            "voted": upvoted_among(request.user, [r.paper.pk for r in results]),
+            **marks(request.user, [r.paper.pk for r in results]),
             "follow_query": _follow_query(request.GET),
             "subscribe_query": urlencode({"q": wanted.q}),
         },
