@@ -3,8 +3,8 @@
 A subscription belongs to an e-mail address, not to an account: anyone can subscribe, and the
 signed links in every e-mail (tokens.py) are all it takes to confirm, manage or unsubscribe.
 What a subscription receives is a set of interests, each a kind (trending, the daily list, a
-category, a topic, a saved search, new hauls, the newsletter, recommendations) with a value where the
-kind needs one. A signed-in reader's own choices for the For-you page (topics to start from, keyword
+category, a topic, a saved search, a shared list, new hauls, the newsletter, recommendations) with a
+value where the kind needs one. A signed-in reader's own choices for the For-you page (topics to start from, keyword
 filters, replies e-mailed or not, replies seen) are their ReaderPreferences.
 
 A digest is one e-mail for one subscription and one period (``daily:2024-06-03``,
