@@ -75,6 +75,9 @@ def test_the_reading_list_through_the_api(client, papers, reader, as_reader):
     assert [(p["key"], p["read_at"], p["note"]) for p in listed["papers"]] == [("arxiv:2401.00003", None, "")]
     [read] = client.get("/api/me/saved?state=read", headers=as_reader).json()["papers"]
     assert (read["key"], read["note"]) == ("arxiv:2401.00002", "Compare with Longformer.")
+    newest = client.get("/api/new", headers=as_reader).json()["papers"]
+    assert {p["key"] for p in newest if p["saved"]} == {"arxiv:2401.00002", "arxiv:2401.00003"}
+    assert not any(p["saved"] for p in client.get("/api/new").json()["papers"]), "nobody's for nobody"
     back = client.patch("/api/papers/2401.00002/save", {"read": False}, **json).json()
     assert (back["read"], back["note"]) == (False, "Compare with Longformer."), "the note stays"
     assert len(client.get("/api/me/saved", headers=as_reader).json()["papers"]) == 2

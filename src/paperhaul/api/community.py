@@ -19,7 +19,7 @@ from paperhaul.api.papers import resolve
 from paperhaul.api.schemas import CommentOut, PaperOut, comment_out, errors, paper_item, thread_out
 from paperhaul.community import comments, daily, limits, reading
 from paperhaul.community.models import Comment
-from paperhaul.community.reactions import has_upvoted, set_saved, set_upvote
+from paperhaul.community.reactions import has_saved, has_upvoted, set_saved, set_upvote
 from paperhaul.errors import InputError
 
 router = Router(tags=["community"])
@@ -178,4 +178,5 @@ def submit(request: HttpRequest, data: SubmissionIn):
     limits.enforce(request, "submit")
     submission = daily.submit(request.auth, data.target)
     paper = daily.counted(submission.paper)
-    return Status(201, {"day": submission.day, "paper": paper_item(paper, has_upvoted(request.auth, paper))})
+    item = paper_item(paper, has_upvoted(request.auth, paper), has_saved(request.auth, paper))
+    return Status(201, {"day": submission.day, "paper": item})

@@ -15,7 +15,7 @@ from paperhaul.api.papers import PageParams, resolve
 from paperhaul.api.schemas import PaperOut, errors, paper_item
 from paperhaul.community import collections, limits, list_import
 from paperhaul.community.models import Collection, CollectionItem
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.papers.fetching import find_or_fetch
 from paperhaul.web.pages import window
 from paperhaul.web.views.lists import list_path
@@ -111,20 +111,20 @@ def _summary(collection: Collection, paper_count: int) -> dict[str, Any]:
 
 def _whole(request: HttpRequest, collection: Collection) -> dict[str, Any]:
     entries = collections.counted_items(collection)
-    voted = upvoted_among(viewer(request), [entry.paper_id for entry in entries])
+    mine = marks(viewer(request), [entry.paper_id for entry in entries])
     return {
         **_summary(collection, len(entries)),
         "description": collection.description,
         "description_html": collection.description_html,
         "editors": list(collection.editors.order_by("username").values_list("username", flat=True)),
         "created_at": collection.created_at,
-        "papers": [_listed(entry, voted) for entry in entries],
+        "papers": [_listed(entry, mine) for entry in entries],
     }
 
 
-def _listed(entry: CollectionItem, voted: set[int]) -> dict[str, Any]:
+def _listed(entry: CollectionItem, mine: dict[str, set[int]]) -> dict[str, Any]:
     return {
-        **paper_item(entry.paper, entry.paper_id in voted),
+        **paper_item(entry.paper, entry.paper_id in mine["voted"], entry.paper_id in mine["saved_ids"]),
         "comment": entry.comment,
         "comment_html": entry.comment_html,
         "added_by": entry.added_by.get_username() if entry.added_by else None,

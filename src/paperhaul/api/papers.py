@@ -20,7 +20,7 @@ from paperhaul.api.schemas import (
     paper_item,
 )
 from paperhaul.community import daily
-from paperhaul.community.reactions import upvoted_among
+from paperhaul.community.reactions import marks
 from paperhaul.community.trending import trending_page
 from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.models import Paper
@@ -64,12 +64,15 @@ def resolve(ref: str) -> Paper:
 def listing(request: HttpRequest, page: Page, extra: dict[int, dict] | None = None) -> dict[str, Any]:
     """A page of papers with the caller's upvotes; ``extra`` adds fields to some papers by id."""
     extra = extra or {}
-    voted = upvoted_among(viewer(request), [p.pk for p in page.items])
+    mine = marks(viewer(request), [p.pk for p in page.items])
     return {
         "page": page.number,
         "limit": page.per_page,
         "has_next": page.has_next,
-        "papers": [{**paper_item(p, p.pk in voted), **extra.get(p.pk, {})} for p in page.items],
+        "papers": [
+            {**paper_item(p, p.pk in mine["voted"], p.pk in mine["saved_ids"]), **extra.get(p.pk, {})}
+            for p in page.items
+        ],
     }
 
 

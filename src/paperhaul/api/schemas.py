@@ -43,6 +43,7 @@ class PaperOut(Schema):
     upvotes: int
     comment_count: int
     voted: bool
+    saved: bool
 
 
 class ScoredPaperOut(PaperOut):
@@ -76,7 +77,6 @@ class PaperDetailOut(PaperOut):
     citations: CitationsOut | None
     cites_in_library: list[str]
     cited_by_in_library: list[str]
-    saved: bool
 
 
 class CommentOut(Schema):
@@ -105,8 +105,9 @@ class InvalidOut(Schema):
     detail: list[dict[str, Any]] = Field(description="the fields at fault: where (`loc`), what (`msg`)")
 
 
-def paper_item(paper: Paper, voted: bool) -> dict[str, Any]:
-    """A paper of a list; ``paper`` carries ``upvote_count``/``comment_count`` (daily.with_activity)."""
+def paper_item(paper: Paper, voted: bool, saved: bool) -> dict[str, Any]:
+    """A paper of a list with the caller's marks (upvoted, on their reading list); ``paper`` carries
+    ``upvote_count``/``comment_count`` (daily.with_activity)."""
     return {
         "key": paper.key,
         "url": paper.url,
@@ -118,13 +119,14 @@ def paper_item(paper: Paper, voted: bool) -> dict[str, Any]:
         "upvotes": paper.upvote_count,
         "comment_count": paper.comment_count,
         "voted": voted,
+        "saved": saved,
     }
 
 
 def paper_full(paper: Paper, user: AbstractBaseUser) -> dict[str, Any]:
     """A paper with everything public the library knows, and the caller's own vote and save."""
     detail = {k: v for k, v in paper_detail(paper).items() if k not in PRIVATE_FIELDS}
-    return {**paper_item(paper, has_upvoted(user, paper)), **detail, "saved": has_saved(user, paper)}
+    return {**paper_item(paper, has_upvoted(user, paper), has_saved(user, paper)), **detail}
 
 
 def comment_state(comment: Comment) -> str:

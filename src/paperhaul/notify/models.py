@@ -4,8 +4,8 @@ A subscription belongs to an e-mail address, not to an account: anyone can subsc
 signed links in every e-mail (tokens.py) are all it takes to confirm, manage or unsubscribe.
 What a subscription receives is a set of interests, each a kind (trending, the daily list, a
 category, a topic, a saved search, a shared list, new hauls, the newsletter, recommendations) with a
-value where the kind needs one. A signed-in reader's own choices for the For-you page (topics to start from, keyword
-filters, replies e-mailed or not, replies seen) are their ReaderPreferences.
+value where the kind needs one. A signed-in reader's own choices for the For-you page (topics to
+start from, keyword filters, replies e-mailed or not, replies seen) are their ReaderPreferences.
 
 A digest is one e-mail for one subscription and one period (``daily:2024-06-03``,
 ``weekly:2024-W23``; a haul sent as the newsletter is one more "period", ``haul:ID``). Its row is
