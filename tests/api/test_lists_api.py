@@ -128,3 +128,17 @@ def test_a_reference_file_fills_a_list_through_the_api(client, papers, reader, a
         "/api/lists/reader/from-zotero/import", {"text": "hello"}, headers=as_reader, **json
     )
     assert garbage.status_code == 400 and garbage.json()["detail"] == "not a BibTeX (.bib) or RIS (.ris) file"
+
+
+def test_a_list_is_searched_within(client, papers, reader, as_reader):
+    json = {"content_type": "application/json"}
+    client.post("/api/lists", {"title": "Mixed"}, headers=as_reader, **json)
+    for key, comment in (("2401.00002", "Long context."), ("2401.00004", "RLHF reading"), ("2401.00003", "")):
+        client.post(
+            "/api/lists/reader/mixed/papers", {"paper": key, "comment": comment}, headers=as_reader, **json
+        )
+    found = client.get("/api/lists/reader/mixed?q=rlhf").json()
+    assert [p["key"] for p in found["papers"]] == ["arxiv:2401.00004"] and found["paper_count"] == 3
+    by_author = client.get("/api/lists/reader/mixed?q=LOVELACE+ada").json()["papers"]
+    assert [p["key"] for p in by_author] == ["arxiv:2401.00004", "arxiv:2401.00003"], "in the list's order"
+    assert client.get("/api/lists/reader/mixed?q=" + "x" * 201).status_code == 422

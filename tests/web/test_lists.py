@@ -318,3 +318,15 @@ def test_a_file_that_cannot_be_used_changes_nothing(
     refused = stranger.post(f"{LIST}import/", {"file": SimpleUploadedFile("refs.bib", BIB.encode())})
     assert refused.status_code == 403
     assert list(CollectionItem.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_long_list_is_searched_within(reader_client, reader, group_list, papers, monkeypatch):
+    assert 'id="list-filter"' not in reader_client.get(LIST).content.decode(), "two papers need no search"
+    found = reader_client.get(LIST, {"q": "HERE"})
+    assert titles(found) == ["Direct Preference Optimization for Diffusion Models"], "its comment says here"
+    html = found.content.decode()
+    assert "1 of the 2 papers hold “HERE”." in html and ">up<" not in html and ">down<" not in html
+    assert "2 papers" in html, "the list's size, not the matches'"
+    nothing = reader_client.get(LIST, {"q": "quantum gravity"}).content.decode()
+    assert "No paper on this list holds “quantum gravity”." in nothing
+    assert titles(reader_client.get(LIST, {"q": "beltagy"})) == ["Sparse Attention for Long Documents"]

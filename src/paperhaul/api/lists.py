@@ -109,16 +109,17 @@ def _summary(collection: Collection, paper_count: int) -> dict[str, Any]:
     }
 
 
-def _whole(request: HttpRequest, collection: Collection) -> dict[str, Any]:
+def _whole(request: HttpRequest, collection: Collection, query: str = "") -> dict[str, Any]:
     entries = collections.counted_items(collection)
-    mine = marks(viewer(request), [entry.paper_id for entry in entries])
+    shown = collections.matching(entries, query) if query.strip() else entries
+    mine = marks(viewer(request), [entry.paper_id for entry in shown])
     return {
         **_summary(collection, len(entries)),
         "description": collection.description,
         "description_html": collection.description_html,
         "editors": list(collection.editors.order_by("username").values_list("username", flat=True)),
         "created_at": collection.created_at,
-        "papers": [_listed(entry, mine) for entry in entries],
+        "papers": [_listed(entry, mine) for entry in shown],
     }
 
 
@@ -152,10 +153,11 @@ def make_list(request: HttpRequest, data: ListIn):
     return Status(201, _whole(request, made))
 
 
-@router.get("/lists/{username}/{slug}", response={200: ListOut, **errors(400, 401, 404)})
-def one_list(request: HttpRequest, username: str, slug: str):
-    """A list with its papers in order, each with its comment (a private list: its owner and editors)."""
-    return _whole(request, _found(request, username, slug))
+@router.get("/lists/{username}/{slug}", response={200: ListOut, **errors(400, 401, 404, 422)})
+def one_list(request: HttpRequest, username: str, slug: str, q: str = Query("", max_length=200)):
+    """A list with its papers in order, each with its comment (a private list: its owner and
+    editors); ``q`` keeps the papers whose title, authors, key or comment hold every word."""
+    return _whole(request, _found(request, username, slug), q)
 
 
 @router.patch("/lists/{username}/{slug}", auth=WRITE, response={200: ListOut, **WRITE_ERRORS})

@@ -107,6 +107,18 @@ def counted_items(collection: Collection) -> list[CollectionItem]:
     return entries
 
 
+def matching(entries: list[CollectionItem], query: str) -> list[CollectionItem]:
+    """The entries whose paper (title, authors, key) or comment holds every word of ``query``,
+    regardless of case: finding a paper again in a long list, in its order."""
+    words = query.casefold().split()
+
+    def text(entry: CollectionItem) -> str:
+        paper = entry.paper
+        return " ".join([paper.title, *(paper.authors or []), paper.key, entry.comment]).casefold()
+
+    return [entry for entry in entries if all(word in text(entry) for word in words)]
+
+
 def _one_line(text: str, what: str, limit: int) -> str:
     text = " ".join((text or "").split())
     if not text:

@@ -81,12 +81,16 @@ def _list_page(
     request: HttpRequest, collection: Collection, context: dict, status: int = 200
 ) -> HttpResponse:
     entries = collections.counted_items(collection)
-    attach([entry.paper for entry in entries])
+    query = request.GET.get("q", "").strip()[:200]
+    shown = collections.matching(entries, query) if query else entries
+    attach([entry.paper for entry in shown])
     context |= {
         "collection": collection,
-        "entries": entries,
+        "entries": shown,
+        "paper_count": len(entries),
+        "query": query,
         "editors": collection.editors.order_by("username"),
-        **marks(request.user, [entry.paper_id for entry in entries]),
+        **marks(request.user, [entry.paper_id for entry in shown]),
         "can_edit": collections.may_edit(request.user, collection),
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
         "max_text": collections.MAX_TEXT,
