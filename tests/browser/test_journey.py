@@ -194,5 +194,6 @@ def test_a_reading_group_keeps_a_shared_list(browser, page, site):
     expect(items).to_have_count(2)
     page.get_by_role("button", name=re.compile(r"^up\b")).click()
     expect(items.first).to_have_text(re.compile("Diffusion"))
+    screenshot(page, "list-desktop-light")
     page.goto("/lists/")
     expect(page.get_by_role("link", name="Reading group: speech").first).to_be_visible()
