@@ -12,6 +12,7 @@ papers = web.papers
 reader = web.reader
 other_reader = web.other_reader
 moderator = web.moderator
+curator = web.curator
 reader_client = web.reader_client
 unreachable_arxiv = web.unreachable_arxiv
 
@@ -35,3 +36,8 @@ def as_other(other_reader) -> dict[str, str]:
 @pytest.fixture
 def as_moderator(moderator) -> dict[str, str]:
     return bearer(moderator)
+
+
+@pytest.fixture
+def as_curator(curator) -> dict[str, str]:
+    return bearer(curator)

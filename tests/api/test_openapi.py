@@ -42,9 +42,13 @@ ENDPOINTS = {
     ("post", "/api/lists/{username}/{slug}/papers"),
     ("post", "/api/lists/{username}/{slug}/import"),
     ("delete", "/api/lists/{username}/{slug}/papers/{ref}"),
+    ("post", "/api/library/papers"),
+    ("get", "/api/library/duplicates"),
+    ("post", "/api/library/duplicates/{report_id}/dismiss"),
+    ("post", "/api/library/merge"),
 }
-# Reads of the caller's own lists: they need to know who asks.
-OWN = {("get", "/api/me/saved"), ("get", "/api/me/replies")}
+# Reads that need to know who asks: the caller's own lists, and the curators' reports.
+OWN = {("get", "/api/me/saved"), ("get", "/api/me/replies"), ("get", "/api/library/duplicates")}
 
 
 @pytest.fixture

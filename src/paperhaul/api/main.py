@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 from paperhaul import __version__
 from paperhaul.api.auth import SIGN_IN, InvalidToken
 from paperhaul.api.community import router as community_router
+from paperhaul.api.library import router as library_router
 from paperhaul.api.lists import router as lists_router
 from paperhaul.api.me import router as me_router
 from paperhaul.api.papers import router as papers_router
@@ -67,6 +68,7 @@ api.add_router("/", community_router)
 api.add_router("/", papers_router)
 api.add_router("/", me_router)
 api.add_router("/", lists_router)
+api.add_router("/", library_router)
 
 
 def detail(request: HttpRequest, status: int, message: str) -> HttpResponse:
