@@ -57,10 +57,15 @@ def test_a_list_is_followed_from_its_page_and_sent_in_the_digest(client, group_l
     ]
 
 
-def test_a_private_list_is_neither_offered_nor_sent(client, group_list, postbox, papers):
-    group_list.visibility = "private"
+@pytest.mark.parametrize("visibility", ["private", "unlisted"])
+def test_a_list_no_longer_public_is_neither_offered_nor_sent(client, group_list, postbox, papers, visibility):
+    """An unlisted list is not offered either: the form names lists by number, anyone could count."""
+    group_list.visibility = visibility
     group_list.save()
     assert "Reading group: speech" not in html(client.get(f"/subscribe/?list={group_list.pk}"))
+    list_page = client.get("/u/hopper/lists/reading-group-speech/")
+    assert list_page.status_code == (404 if visibility == "private" else 200)
+    assert f"/subscribe/?list={group_list.pk}" not in html(list_page)
     refused = client.post("/subscribe/", form(trending="", lists=str(group_list.pk)))
     assert refused.status_code == 400 and not Subscription.objects.exists()
     subscription = Subscription.objects.create(
@@ -68,4 +73,4 @@ def test_a_private_list_is_neither_offered_nor_sent(client, group_list, postbox,
     )
     Interest.objects.create(subscription=subscription, kind="list", value=str(group_list.pk))
     send_digests(Period("daily", TODAY))
-    assert postbox.messages == [], "made private after she followed it: nothing is sent"
+    assert postbox.messages == [], "no longer public after she followed it: nothing is sent"

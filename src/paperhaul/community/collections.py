@@ -78,8 +78,9 @@ def lists_of(member: AbstractBaseUser, viewer: AbstractBaseUser) -> QuerySet[Col
 
 
 def followable_lists() -> QuerySet[Collection]:
-    """The lists an e-mail digest or a feed may carry: public and unlisted ones of active readers."""
-    return Collection.objects.exclude(visibility=Visibility.PRIVATE).filter(owner__is_active=True)
+    """The lists e-mail digests offer and carry: public ones of active readers. (Unlisted lists are
+    left out: the subscription form names a list by its number, which anyone could count through.)"""
+    return Collection.objects.filter(visibility=Visibility.PUBLIC, owner__is_active=True)
 
 
 def editable_by(user: AbstractBaseUser) -> QuerySet[Collection]:

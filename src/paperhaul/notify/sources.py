@@ -63,8 +63,7 @@ def topic_papers(topic_id: int, since: dt.date | None, limit: int) -> list[Paper
 
 
 def list_papers(collection_id: int, since: dt.date | None, limit: int) -> list[Paper]:
-    """The papers put on a shared list (still public or unlisted) on or after ``since``, the latest
-    added first."""
+    """The papers put on a shared list (still public) on or after ``since``, the latest added first."""
     items = CollectionItem.objects.filter(collection__in=followable_lists(), collection_id=collection_id)
     if since:
         items = items.filter(added_at__date__gte=since)
