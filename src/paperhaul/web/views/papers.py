@@ -171,9 +171,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     if flag not in ("0", "1"):
         return error_page(request, 400, "Say whether the paper is read (read=1) or still to read (read=0).")
     limits.enforce(request, "vote")
-    row = reading.set_read(request.user, paper, flag == "1")
-    if _wants_json(request):
-        return JsonResponse({"saved": True, "read": row.read_at is not None})
+    reading.set_read(request.user, paper, flag == "1")
     return _back(request, paper)
 
 
