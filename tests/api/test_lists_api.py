@@ -142,3 +142,23 @@ def test_a_list_is_searched_within(client, papers, reader, as_reader):
     by_author = client.get("/api/lists/reader/mixed?q=LOVELACE+ada").json()["papers"]
     assert [p["key"] for p in by_author] == ["arxiv:2401.00004", "arxiv:2401.00003"], "in the list's order"
     assert client.get("/api/lists/reader/mixed?q=" + "x" * 201).status_code == 422
+
+
+def test_a_list_is_copied_through_the_api(client, papers, reader, as_reader, as_other):
+    json = {"content_type": "application/json"}
+    client.post("/api/lists", {"title": "Best of 2024"}, headers=as_reader, **json)
+    client.post(
+        "/api/lists/reader/best-of-2024/papers",
+        {"paper": "2401.00002", "comment": "Yes."},
+        headers=as_reader,
+        **json,
+    )
+    copied = client.post("/api/lists/reader/best-of-2024/copy", headers=as_other)
+    assert copied.status_code == 201
+    body = copied.json()
+    assert (body["owner"], body["visibility"], [p["comment"] for p in body["papers"]]) == (
+        "other",
+        "private",
+        ["Yes."],
+    )
+    assert client.post("/api/lists/reader/best-of-2024/copy").status_code == 401

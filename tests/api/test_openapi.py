@@ -41,6 +41,7 @@ ENDPOINTS = {
     ("delete", "/api/lists/{username}/{slug}"),
     ("post", "/api/lists/{username}/{slug}/papers"),
     ("post", "/api/lists/{username}/{slug}/import"),
+    ("post", "/api/lists/{username}/{slug}/copy"),
     ("delete", "/api/lists/{username}/{slug}/papers/{ref}"),
     ("post", "/api/library/papers"),
     ("get", "/api/library/duplicates"),

@@ -330,3 +330,20 @@ def test_a_long_list_is_searched_within(reader_client, reader, group_list, paper
     nothing = reader_client.get(LIST, {"q": "quantum gravity"}).content.decode()
     assert "No paper on this list holds “quantum gravity”." in nothing
     assert titles(reader_client.get(LIST, {"q": "beltagy"})) == ["Sparse Attention for Long Documents"]
+
+
+def test_a_reader_copies_a_list_to_annotate_it(client, group_list, papers):
+    ada = make_user("ada")
+    client.force_login(ada)
+    response = client.post(f"{LIST}copy/")
+    assert response.status_code == 302 and response["Location"] == "/u/ada/lists/reading-group-diffusion/"
+    made = Collection.objects.get(owner=ada)
+    assert (made.title, made.visibility) == ("Reading group: diffusion", "private")
+    assert made.description.endswith(f"Copied from [Reading group: diffusion]({LIST}) by reader.")
+    assert [(i.paper.key, i.comment, i.added_by.username) for i in collections.items(made)] == [
+        ("arxiv:2401.00001", "Start **here**.", "reader"),
+        ("arxiv:2401.00002", "", "other"),
+    ]
+    collections.add(ada, made, papers["arxiv:2401.00004"], "Mine.")
+    assert group_list.items.count() == 2, "the original is untouched"
+    assert Client().post(f"{LIST}copy/")["Location"].startswith("/accounts/login/")

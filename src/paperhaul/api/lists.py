@@ -197,6 +197,14 @@ def add_paper(request: HttpRequest, username: str, slug: str, data: ListedPaperI
     return _whole(request, found)
 
 
+@router.post("/lists/{username}/{slug}/copy", auth=WRITE, response={201: ListOut, **WRITE_ERRORS})
+def copy_list(request: HttpRequest, username: str, slug: str):
+    """A private copy of the list for the caller, with its papers and comments."""
+    found = _found(request, username, slug)
+    limits.enforce(request, "comment")
+    return Status(201, _whole(request, collections.copy(request.auth, found, list_path(found))))
+
+
 @router.post(
     "/lists/{username}/{slug}/import",
     auth=WRITE,

@@ -178,6 +178,27 @@ def create(
     return made
 
 
+def copy(user: AbstractBaseUser, source: Collection, source_path: str) -> Collection:
+    """A private list of ``user``'s with the papers of ``source`` in order and their comments (each
+    still credited to whoever wrote it), saying where it comes from: a list to annotate as one's own."""
+    credit = f"Copied from [{source.title}]({source_path}) by {source.owner.get_username()}."
+    description = f"{source.description[: MAX_TEXT - len(credit) - 2]}\n\n{credit}".strip()
+    with transaction.atomic():
+        made = create(user, source.title, description, Visibility.PRIVATE)
+        CollectionItem.objects.bulk_create(
+            CollectionItem(
+                collection=made,
+                paper_id=item.paper_id,
+                position=item.position,
+                comment=item.comment,
+                comment_html=item.comment_html,
+                added_by_id=item.added_by_id,
+            )
+            for item in source.items.all()
+        )
+    return made
+
+
 def change(
     user: AbstractBaseUser,
     collection: Collection,

@@ -98,6 +98,7 @@ urlpatterns = [
     path("u/<str:username>/lists/<slug:slug>/delete/", lists.delete, name="delete_list"),
     path("u/<str:username>/lists/<slug:slug>/haul/", lists.draft_haul, name="list_haul"),
     path("u/<str:username>/lists/<slug:slug>/import/", lists.import_file, name="list_import"),
+    path("u/<str:username>/lists/<slug:slug>/copy/", lists.copy, name="list_copy"),
     path("u/<str:username>/lists/<slug:slug>/items/<int:pk>/", lists.item, name="list_item"),
     path(
         "u/<str:username>/lists/<slug:slug>/papers.<citation:fmt>",

@@ -189,6 +189,21 @@ def item(request: HttpRequest, username: str, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
+def copy(request: HttpRequest, username: str, slug: str) -> HttpResponse:
+    """A private copy of the list for the reader, to annotate as their own."""
+    source = _found(request, username, slug)
+    limits.enforce(request, "comment")
+    try:
+        made = collections.copy(request.user, source, list_path(source))
+    except InputError as exc:
+        messages.error(request, str(exc))
+        return redirect(list_path(source))
+    messages.success(request, "Your copy of the list, private until you change it in its settings.")
+    return redirect(list_path(made))
+
+
+@login_required
+@require_POST
 def import_file(request: HttpRequest, username: str, slug: str) -> HttpResponse:
     """An editor fills the list from a .bib or .ris file (community/list_import.py)."""
     collection = _found(request, username, slug)
