@@ -171,3 +171,21 @@ def test_lists_of_papers_mark_those_on_the_reader_s_list(reader_client, reader, 
     saved_tab = reader_client.get("/u/reader/?show=saved").content.decode()
     assert "★ saved" not in saved_tab, "the reading list says more already"
     assert "★ saved" not in Client().get("/").content.decode()
+
+
+def test_taking_a_paper_with_a_note_off_the_list_asks_first(reader_client, reader, papers):
+    paper = papers[DPO]
+    reading.set_note(reader, paper, "Three pages of thoughts.")
+    asked = reader_client.post(f"/p/{paper.pk}/save/", {"next": "/papers/2401.00001"})
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Take it off your reading list?" in html and "Three pages of thoughts." in html
+    assert SavedPaper.objects.filter(paper=paper).exists(), "nothing changed yet"
+    scripted = reader_client.post(f"/p/{paper.pk}/save/", headers={"Accept": "application/json"})
+    assert scripted.status_code == 409 and SavedPaper.objects.filter(paper=paper).exists()
+    done = reader_client.post(f"/p/{paper.pk}/save/", {"confirm": "1", "next": "/papers/2401.00001"})
+    assert done.status_code == 302 and done["Location"] == "/papers/2401.00001"
+    assert not SavedPaper.objects.filter(paper=paper).exists()
+    reading.set_read(reader, papers[SPARSE], True)  # no note: the button takes it off at once
+    assert reader_client.post(f"/p/{papers[SPARSE].pk}/save/").status_code == 302
+    assert not SavedPaper.objects.exists()

@@ -57,10 +57,6 @@ def set_saved(user: AbstractBaseUser, paper: Paper, saved: bool) -> bool:
     return saved
 
 
-def toggle_saved(user: AbstractBaseUser, paper: Paper) -> bool:
-    return set_saved(user, paper, not has_saved(user, paper))
-
-
 def has_saved(user: AbstractBaseUser, paper: Paper) -> bool:
     return user.is_authenticated and SavedPaper.objects.filter(user=user, paper=paper).exists()
 

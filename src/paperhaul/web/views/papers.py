@@ -154,9 +154,17 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the paper, or take it off the reading list: one with the reader's note is taken off only
+    once they confirm (``confirm=1``), since its note goes with it; the page's script, told 409,
+    sends the form again without itself and lands on the question."""
     paper = get_object_or_404(Paper, pk=pk)
     limits.enforce(request, "vote")
-    saved = reactions.toggle_saved(request.user, paper)
+    row = reading.entry(request.user, paper)
+    if row is not None and row.note and request.POST.get("confirm") != "1":
+        if _wants_json(request):
+            return JsonResponse({"detail": "the paper carries your note: confirm on the page"}, status=409)
+        return render(request, "papers/unsave.html", {"paper": paper, "row": row})
+    saved = reactions.set_saved(request.user, paper, row is None)
     if _wants_json(request):
         return JsonResponse({"saved": saved})
     return _back(request, paper)
