@@ -75,6 +75,8 @@ WRITE = [bearer, SessionCookie()]
 def viewer(request: HttpRequest) -> AbstractBaseUser:
     """The caller of a public read: the token's user, the session's, or the anonymous user.
 
-    A bad token is refused (401) even on reads, so that a script learns of it at once.
+    A bad token is refused (401) even on reads, so that a script learns of it at once. On an
+    endpoint that authenticated the caller already (``request.auth``), that caller, without
+    looking the token up again.
     """
-    return bearer(request) or request.user
+    return getattr(request, "auth", None) or bearer(request) or request.user
