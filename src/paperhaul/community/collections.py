@@ -283,6 +283,28 @@ def add(user: AbstractBaseUser, collection: Collection, paper: Paper, comment: s
     return item
 
 
+def add_many(user: AbstractBaseUser, collection: Collection, papers: Sequence[Paper]) -> int:
+    """Put the papers not on the list yet at its end, in the order given, without comments (an
+    import); returns how many went on it."""
+    check_editor(user, collection)
+    with transaction.atomic():
+        on_it = set(collection.items.values_list("paper_id", flat=True))
+        new = [pk for pk in dict.fromkeys(paper.pk for paper in papers) if pk not in on_it]
+        if len(on_it) + len(new) > MAX_ITEMS:
+            raise InputError(f"a list holds at most {MAX_ITEMS:,} papers")
+        last = collection.items.aggregate(last=Max("position"))["last"] or 0
+        CollectionItem.objects.bulk_create(
+            [
+                CollectionItem(collection=collection, paper_id=pk, position=last + n, added_by=user)
+                for n, pk in enumerate(new, start=1)
+            ],
+            ignore_conflicts=True,  # added by an editor a moment ago
+        )
+        if new:
+            _touch(collection)
+    return len(new)
+
+
 def set_comment(user: AbstractBaseUser, item: CollectionItem, comment: str) -> CollectionItem:
     check_editor(user, item.collection)
     item.comment, item.comment_html = _markdown(comment, "a comment")

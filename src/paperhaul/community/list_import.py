@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 
 from paperhaul.community import collections
 from paperhaul.community.models import Collection
@@ -90,16 +89,15 @@ def fill(user: AbstractBaseUser, collection: Collection, text: str, fmt: str) ->
     found = {id(record): _in_library(record) for record in records}
     fetched = _fetch_from_arxiv([r for r in records if found[id(r)] is None])
     filled.fetched = len(fetched)
-    with transaction.atomic():  # the file's papers go on the list together, or none does
-        for record in records:
-            paper = found[id(record)] or fetched.get(record.key)
-            if paper is None:
-                filled.missing.append(record.title[:120] or record.key)
-            elif collection.items.filter(paper=paper).exists():
-                filled.already += 1
-            else:
-                collections.add(user, collection, paper)
-                filled.added += 1
+    papers = []
+    for record in records:
+        paper = found[id(record)] or fetched.get(record.key)
+        if paper is None:
+            filled.missing.append(record.title[:120] or record.key)
+        else:
+            papers.append(paper)
+    filled.added = collections.add_many(user, collection, papers)  # together, or none
+    filled.already = len(papers) - filled.added
     return filled
 
 
