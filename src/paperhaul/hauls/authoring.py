@@ -37,6 +37,7 @@ from paperhaul.hauls.render import document_of, render
 from paperhaul.papers import ids
 from paperhaul.papers.fetching import fetch_record
 from paperhaul.papers.lookup import find_paper
+from paperhaul.papers.models import Paper
 from paperhaul.papers.records import clean_text
 from paperhaul.papers.upsert import Library
 
@@ -82,7 +83,11 @@ def draft_with(title: str, papers: Sequence[tuple[str, str]]) -> Haul:
     with transaction.atomic():
         haul = new_haul(title)
         for target, note in papers:
-            add_item(haul, target, note)
+            paper, url, _ = _linked_paper(target)
+            _new_item(haul, paper, url, note)
+        # Arranged and checked once for all: per item, as add_item does, is quadratic in the list.
+        _arrange(haul, blocks(haul))
+        _verify(haul)
     return haul
 
 
@@ -168,9 +173,22 @@ def add_item(haul: Haul, target: str, note: str = "", *, section: HaulSection | 
     The paper is found by identity, and fetched from its source when the library does not have it;
     the displayed title and abstract start come from the library, the note is the commentary.
     """
-    target = target.strip()
     if section is not None and section.haul_id != haul.pk:
         raise InputError(f"that section is not in haul {haul.number}")
+    paper, url, fetched = _linked_paper(target)  # a fetch, if any, before the write transaction
+    with transaction.atomic():
+        item = _new_item(haul, paper, url, note)
+        order = blocks(haul)
+        order.remove(item)
+        _arrange(haul, _insert(order, item, after=section))
+        _verify(haul)
+    return Added(item, fetched, check_item(item))
+
+
+def _linked_paper(target: str) -> tuple[Paper, str, bool]:
+    """The paper at ``target`` (fetched when the library lacks it), the address a haul links it by,
+    and whether it was fetched."""
+    target = target.strip()
     if _UNSAFE_IN_URL.search(target):
         raise InputError(f"not a usable link (spaces, quotes or angle brackets): {target[:100]!r}")
     if ids.canonical_key(target).startswith("title:"):
@@ -180,21 +198,20 @@ def add_item(haul: Haul, target: str, note: str = "", *, section: HaulSection | 
     if paper is None:
         paper, _ = Library().upsert_one(fetch_record(target))
     url = target if re.match(r"https?://", target, re.IGNORECASE) else paper.url
-    with transaction.atomic():
-        item = HaulItem.objects.create(
-            haul=haul,
-            position=_free_position(haul),
-            paper=paper,
-            url=url if html.unescape(url) == url else html.escape(url),
-            title=html.escape(clean_text(paper.title), quote=False) or url,
-            abstract=html.escape(abstract_start(paper.abstract), quote=False),
-            commentary=note.strip(),
-        )
-        order = blocks(haul)
-        order.remove(item)
-        _arrange(haul, _insert(order, item, after=section))
-        _verify(haul)
-    return Added(item, fetched, check_item(item))
+    return paper, url, fetched
+
+
+def _new_item(haul: Haul, paper: Paper, url: str, note: str) -> HaulItem:
+    """The paper as a new item at the haul's end, not yet arranged among its blocks."""
+    return HaulItem.objects.create(
+        haul=haul,
+        position=_free_position(haul),
+        paper=paper,
+        url=url if html.unescape(url) == url else html.escape(url),
+        title=html.escape(clean_text(paper.title), quote=False) or url,
+        abstract=html.escape(abstract_start(paper.abstract), quote=False),
+        commentary=note.strip(),
+    )
 
 
 def abstract_start(abstract: str, limit: int = ABSTRACT_START_CHARS) -> str:
