@@ -68,38 +68,41 @@ def entries(user: AbstractBaseUser, papers: Iterable[Paper]) -> dict[int, SavedP
 def set_read(user: AbstractBaseUser, paper: Paper, read: bool) -> SavedPaper:
     """Mark the paper read (saving it if need be) or back to read; doing it twice changes nothing
     (a paper read stays read as of the first time)."""
-    row = _saved(user, paper)
-    if read != (row.read_at is not None):
-        row.read_at = timezone.now() if read else None
-        row.save(update_fields=["read_at"])
-    return row
+    return update(user, paper, read=read)
 
 
 def set_note(user: AbstractBaseUser, paper: Paper, note: str) -> SavedPaper:
     """Replace the user's note on the paper (saving it if need be); an empty note removes it."""
-    note = note.replace("\r\n", "\n").strip()
-    if len(note) > MAX_NOTE:
-        raise InputError(f"a note is at most {MAX_NOTE:,} characters (this one has {len(note):,})")
-    if "\x00" in note:
-        raise InputError("a note cannot hold a NUL character")
-    row = _saved(user, paper)
-    if row.note != note:
-        row.note = note
-        row.save(update_fields=["note"])
-    return row
+    return update(user, paper, note=note)
 
 
 def update(
     user: AbstractBaseUser, paper: Paper, *, read: bool | None = None, note: str | None = None
 ) -> SavedPaper:
     """Save the paper if need be, then change what is given (a note, read or not), all or nothing."""
+    if note is not None:
+        note = _clean_note(note)
     with transaction.atomic():
         row = _saved(user, paper)
-        if note is not None:
-            row = set_note(user, paper, note)
-        if read is not None:
-            row = set_read(user, paper, read)
+        changed = []
+        if note is not None and row.note != note:
+            row.note = note
+            changed.append("note")
+        if read is not None and read != (row.read_at is not None):
+            row.read_at = timezone.now() if read else None
+            changed.append("read_at")
+        if changed:
+            row.save(update_fields=changed)
         return row
+
+
+def _clean_note(note: str) -> str:
+    note = note.replace("\r\n", "\n").strip()
+    if len(note) > MAX_NOTE:
+        raise InputError(f"a note is at most {MAX_NOTE:,} characters (this one has {len(note):,})")
+    if "\x00" in note:
+        raise InputError("a note cannot hold a NUL character")
+    return note
 
 
 def _saved(user: AbstractBaseUser, paper: Paper) -> SavedPaper:
