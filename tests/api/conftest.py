@@ -9,6 +9,7 @@ from tests.web import conftest as web
 
 # pytest finds fixtures by name in this module: the web tests' ones, shared rather than copied.
 papers = web.papers
+today = web.today
 reader = web.reader
 other_reader = web.other_reader
 moderator = web.moderator

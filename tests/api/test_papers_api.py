@@ -32,7 +32,7 @@ def keys(response) -> list[str]:
         "arxiv.org/pdf/2401.00001",
     ],
 )
-def test_a_paper_by_any_form_of_its_id(client, papers, ref):
+def test_a_paper_by_any_form_of_its_id(client, today, ref):
     response = client.get(f"/api/papers/{ref}")
     assert response.status_code == 200, response.content
     paper = response.json()
@@ -40,7 +40,7 @@ def test_a_paper_by_any_form_of_its_id(client, papers, ref):
     assert paper["title"] == DPO
     assert paper["authors"] == ["Bram Wallace", "Meihua Dang"]
     assert paper["categories"] == ["cs.CV", "cs.LG"]
-    assert paper["published"] == timezone.localdate().isoformat()
+    assert paper["published"] == today.isoformat()
     assert paper["code_url"] == "https://github.com/example/diffusion-dpo"
     assert paper["page"] == "/papers/2401.00001"
     assert paper["abstract"].startswith("We study direct preference")
@@ -115,8 +115,9 @@ def test_a_bad_token_is_refused_even_on_reads(client, papers):
     assert response.json() == {"detail": "unknown or revoked API token"}
 
 
-def test_daily_defaults_to_the_latest_day_most_upvoted_first(client, papers, reader, other_reader, as_reader):
-    today = timezone.localdate()
+def test_daily_defaults_to_the_latest_day_most_upvoted_first(
+    client, papers, today, reader, other_reader, as_reader
+):
     reactions.set_upvote(reader, papers["arxiv:2401.00002"], True)
     reactions.set_upvote(other_reader, papers["arxiv:2401.00002"], True)
     reactions.set_upvote(reader, papers["arxiv:2401.00003"], True)
@@ -131,8 +132,7 @@ def test_daily_defaults_to_the_latest_day_most_upvoted_first(client, papers, rea
     assert (body["page"], body["limit"], body["has_next"]) == (1, 30, False)
 
 
-def test_daily_of_another_day(client, papers):
-    today = timezone.localdate()
+def test_daily_of_another_day(client, today):
     response = client.get("/api/daily", {"date": (today - dt.timedelta(days=2)).isoformat()})
     assert keys(response) == ["arxiv:2401.00004"]
     assert response.json()["next_day"] == today.isoformat()

@@ -9,7 +9,7 @@ from paperhaul.notify import subscriptions
 from paperhaul.notify.keywords import KeywordFilter
 from paperhaul.notify.models import Subscription
 from tests.local_servers import Mailbox, smtp_server
-from tests.web.conftest import papers  # noqa: F401  (the five papers of the web tests)
+from tests.web.conftest import papers, today  # noqa: F401  (the five papers of the web tests, their day)
 
 SITE = "https://papers.example.org"
 

@@ -19,8 +19,6 @@ from tests.web.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def group_list(papers):
@@ -35,7 +33,7 @@ def group_list(papers):
     return made
 
 
-def test_a_list_is_followed_from_its_page_and_sent_in_the_digest(client, group_list, postbox):
+def test_a_list_is_followed_from_its_page_and_sent_in_the_digest(client, group_list, postbox, today):
     page = client.get("/u/hopper/lists/reading-group-speech/").content.decode()
     assert f'href="/subscribe/?list={group_list.pk}">by e-mail</a>' in page
     offered = html(client.get(f"/subscribe/?list={group_list.pk}&list=99999999999999999999999"))
@@ -48,7 +46,7 @@ def test_a_list_is_followed_from_its_page_and_sent_in_the_digest(client, group_l
     subscription.confirmed_at = timezone.now()
     subscription.save()
     postbox.messages.clear()
-    send_digests(Period("daily", TODAY))
+    send_digests(Period("daily", today))
     [message] = postbox.messages
     assert "List: Reading group: speech (by hopper)" in text(message)
     assert titles_in(message) == [
@@ -58,7 +56,9 @@ def test_a_list_is_followed_from_its_page_and_sent_in_the_digest(client, group_l
 
 
 @pytest.mark.parametrize("visibility", ["private", "unlisted"])
-def test_a_list_no_longer_public_is_neither_offered_nor_sent(client, group_list, postbox, papers, visibility):
+def test_a_list_no_longer_public_is_neither_offered_nor_sent(
+    client, group_list, postbox, papers, visibility, today
+):
     """An unlisted list is not offered either: the form names lists by number, anyone could count."""
     group_list.visibility = visibility
     group_list.save()
@@ -72,5 +72,5 @@ def test_a_list_no_longer_public_is_neither_offered_nor_sent(client, group_list,
         email="ada@example.org", state="active", confirmed_at=timezone.now()
     )
     Interest.objects.create(subscription=subscription, kind="list", value=str(group_list.pk))
-    send_digests(Period("daily", TODAY))
+    send_digests(Period("daily", today))
     assert postbox.messages == [], "no longer public after she followed it: nothing is sent"

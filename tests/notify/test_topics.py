@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from paperhaul.community import reactions
 from paperhaul.enrich.assign import assign_topics
@@ -24,8 +23,6 @@ from tests.notify.test_digests import TITLES, text, titles_in
 from tests.web.conftest import PASSWORD, make_user, record
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def topic(slug: str) -> Topic:
@@ -47,11 +44,11 @@ def section(message, title: str) -> list[str]:
     return re.findall(r"^- (.+)$", body, re.MULTILINE)
 
 
-def test_each_chosen_topic_is_a_section_of_the_digest_without_repeats(filed, postbox):
+def test_each_chosen_topic_is_a_section_of_the_digest_without_repeats(filed, postbox, today):
     vision, speech = topic("computer-vision"), topic("audio-and-speech")
     subscriber("ada@example.org", kinds=(), topics=(vision, speech))
 
-    send_digests(Period("daily", TODAY))
+    send_digests(Period("daily", today))
 
     [message] = postbox.messages
     assert section(message, "Topic: Computer Vision") == [TITLES["arxiv:2401.00001"]]
@@ -60,18 +57,18 @@ def test_each_chosen_topic_is_a_section_of_the_digest_without_repeats(filed, pos
 
     Library().upsert([record("arxiv:2401.00020", "Segmenting Every Pixel", categories=("cs.CV",))])
     assign_topics()
-    send_digests(Period("daily", TODAY + dt.timedelta(days=1)))
+    send_digests(Period("daily", today + dt.timedelta(days=1)))
     assert titles_in(postbox.messages[1]) == ["Segmenting Every Pixel"]  # only what is new
 
 
-def test_topic_sections_follow_not_interested_filters_and_earlier_sections(filed, postbox):
+def test_topic_sections_follow_not_interested_filters_and_earlier_sections(filed, postbox, today):
     vision, speech = topic("computer-vision"), topic("audio-and-speech")
     dismissing = subscriber("dismissing@example.org", kinds=(), topics=(vision, speech))
     NotInterested.objects.create(subscription=dismissing, paper=filed["arxiv:2401.00001"])
     subscriber("filtered@example.org", kinds=(), topics=(vision, speech), exclude_words=("speech",))
     subscriber("both@example.org", kinds=("daily",), topics=(speech,))
 
-    send_digests(Period("daily", TODAY))
+    send_digests(Period("daily", today))
 
     received = {m["To"]: m for m in postbox.messages}
     assert titles_in(received["dismissing@example.org"]) == [TITLES["arxiv:2401.00003"]]
@@ -215,7 +212,8 @@ def test_a_for_you_digest_starts_from_the_readers_topics_too(three_topics, postb
     reader = make_user("newcomer")
     recommend.choose_topics(reader, [topic("audio-and-speech")])
     subscriber(reader.email, frequency="weekly", kinds=("for_you",))
-    send_digests(Period("weekly", TODAY))
+    newest = max((papers[0] for papers in three_topics.values()), key=lambda paper: paper.published)
+    send_digests(Period("weekly", newest.published))
     [message] = postbox.messages
     speech = {p.title for p in three_topics["speech"]}
     titles = section(message, "Recommended for you")

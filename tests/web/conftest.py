@@ -65,6 +65,14 @@ def papers(db):
     return {p.key: p for p in Paper.objects.all()}
 
 
+@pytest.fixture
+def today(papers) -> dt.date:
+    """The day the papers fixture took as today. Periods and days are built on it, not on the clock
+    read when a test module is imported: a run that crossed midnight left that date a day behind
+    the papers and their digests empty."""
+    return papers["arxiv:2401.00001"].published
+
+
 def make_user(username: str, **extra):
     return get_user_model().objects.create_user(
         username=username, email=f"{username}@example.org", password=PASSWORD, **extra

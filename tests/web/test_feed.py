@@ -40,8 +40,7 @@ def test_home_is_todays_list_most_upvoted_first(client, papers, reader, other_re
     assert '<span class="count">2</span>' in html
 
 
-def test_day_navigation_skips_days_without_papers(client, papers):
-    today = timezone.localdate()
+def test_day_navigation_skips_days_without_papers(client, today):
     two_days_ago = today - dt.timedelta(days=2)
     response = client.get("/")
     assert response.context["previous_day"] == two_days_ago
