@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from paperhaul.papers.models import Paper
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from paperhaul.papers.models import Paper, PossibleDuplicate
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
 
@@ -12,3 +17,38 @@ def add_paper(key: str, title: str, **fields) -> Paper:
     fields.setdefault("source", "arxiv-api")
     Library().upsert([PaperRecord(key=key, title=title, **fields)])
     return Paper.objects.get(key=key)
+
+
+PREPRINT = "arxiv:2310.01234"
+FORUM = "url:https://openreview.net/forum?id=AbCdEf"
+TITLE = "Sparse Mixtures of Adapters"
+
+
+@pytest.fixture
+def pair() -> tuple[Paper, Paper]:
+    """An arXiv preprint and its OpenReview version, reported as possibly one paper."""
+    preprint = add_paper(
+        PREPRINT,
+        TITLE,
+        abstract="We mix adapters sparsely.",
+        authors=("Ada Lovelace", "Alan Turing"),
+        published=dt.date(2023, 10, 2),
+        categories=("cs.CL", "cs.LG"),
+    )
+    forum = add_paper(
+        FORUM,
+        TITLE + ".",
+        source="openreview",
+        abstract="An OpenReview abstract.",
+        published=dt.date(2023, 9, 28),
+        journal_ref="The Twelfth International Conference on Learning Representations",
+        comments="ICLR 2024 Poster",
+        categories=("cs.AI",),
+        pdf_url="https://openreview.net/pdf?id=AbCdEf",
+    )
+    assert PossibleDuplicate.objects.filter(status="open").count() == 1
+    return preprint, forum
+
+
+def user(name: str):
+    return get_user_model().objects.create_user(name, f"{name}@example.org", "pw-long-enough")

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 
 from paperhaul.community import reading
 from paperhaul.community.comments import add_comment
@@ -23,43 +22,9 @@ from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Identifier, Paper, PossibleDuplicate, SourceRecord
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from tests.papers.conftest import add_paper
+from tests.papers.conftest import FORUM, PREPRINT, TITLE, add_paper, user
 
 pytestmark = pytest.mark.django_db
-
-PREPRINT = "arxiv:2310.01234"
-FORUM = "url:https://openreview.net/forum?id=AbCdEf"
-TITLE = "Sparse Mixtures of Adapters"
-
-
-@pytest.fixture
-def pair() -> tuple[Paper, Paper]:
-    """An arXiv preprint and its OpenReview version, reported as possibly one paper."""
-    preprint = add_paper(
-        PREPRINT,
-        TITLE,
-        abstract="We mix adapters sparsely.",
-        authors=("Ada Lovelace", "Alan Turing"),
-        published=dt.date(2023, 10, 2),
-        categories=("cs.CL", "cs.LG"),
-    )
-    forum = add_paper(
-        FORUM,
-        TITLE + ".",
-        source="openreview",
-        abstract="An OpenReview abstract.",
-        published=dt.date(2023, 9, 28),
-        journal_ref="The Twelfth International Conference on Learning Representations",
-        comments="ICLR 2024 Poster",
-        categories=("cs.AI",),
-        pdf_url="https://openreview.net/pdf?id=AbCdEf",
-    )
-    assert PossibleDuplicate.objects.filter(status="open").count() == 1
-    return preprint, forum
-
-
-def user(name: str):
-    return get_user_model().objects.create_user(name, f"{name}@example.org", "pw-long-enough")
 
 
 def test_the_kept_paper_keeps_its_fields_and_takes_what_it_lacks(pair):
@@ -295,10 +260,11 @@ def test_every_model_that_points_at_papers_is_merged_by_rule():
     """A new model with a foreign key to Paper moves with the generic rule; a new one-to-one (a row
     per paper) is dropped with the absorbed paper, so it must be derived data or bring itself over
     on papers_merged (as PaperActivity does): this list makes adding one a decision."""
-    from paperhaul.papers.combine import OWN_RELATIONS, _relations
+    from paperhaul.papers.combine import OWN_RELATIONS
+    from paperhaul.papers.merge_log import relations
 
-    one_to_one = {r.related_model._meta.label for r in _relations() if r.one_to_one}
+    one_to_one = {r.related_model._meta.label for r in relations() if r.one_to_one}
     assert one_to_one == {"community.PaperActivity", "enrich.TopicState", "search.Embedding"}
-    hidden = {r.related_model._meta.label for r in _relations() if r.related_name == "+"}
+    hidden = {r.related_model._meta.label for r in relations() if r.related_name == "+"}
     assert {"community.SavedPaper", "notify.DigestEntry", "papers.PossibleDuplicate"} <= hidden
     assert {m._meta.label for m in OWN_RELATIONS} == {"papers.PaperCategory", "papers.PossibleDuplicate"}

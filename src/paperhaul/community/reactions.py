@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from paperhaul.community.models import PaperActivity, SavedPaper, Vote
+from paperhaul.community.models import Comment, PaperActivity, SavedPaper, Vote
 from paperhaul.community.signals import paper_activity
 from paperhaul.papers.models import Paper
 
@@ -108,3 +108,20 @@ def bring_activity(kept: Paper, absorbed: Paper, **_: object) -> None:
     mine.comments += theirs.comments
     mine.last_activity_at = max(filter(None, (mine.last_activity_at, theirs.last_activity_at)), default=None)
     mine.save()
+
+
+def part_activity(kept: Paper, absorbed: Paper, **_: object) -> None:
+    """Receiver of papers_unmerged: a reply written since the merge follows the comment it answers
+    back to the restored paper (and its replies follow it), and both papers' counters are counted
+    again from their votes and visible comments."""
+    while Comment.objects.filter(paper=kept, parent__paper=absorbed).update(paper=absorbed):
+        pass
+    for paper in (kept, absorbed):
+        upvotes = Vote.objects.filter(paper=paper).count()
+        comments = Comment.objects.filter(paper=paper, deleted_at=None, hidden_at=None).count()
+        activity = PaperActivity.objects.filter(paper=paper)
+        if activity.exists():
+            activity.update(upvotes=upvotes, comments=comments)
+        elif upvotes or comments:
+            PaperActivity.objects.create(paper=paper, upvotes=upvotes, comments=comments)
+        transaction.on_commit(lambda paper=paper: paper_activity.send(sender=Paper, paper=paper))

@@ -28,12 +28,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
 from paperhaul.errors import InputError
-from paperhaul.papers import ids
+from paperhaul.papers import ids, merge_log
 from paperhaul.papers.duplicates import report
 from paperhaul.papers.ingest.semantic_scholar import SOURCE as COUNTS_SOURCE
 from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.merge import SCALAR_FIELDS
-from paperhaul.papers.models import Paper, PaperCategory, PossibleDuplicate, SourceRecord
+from paperhaul.papers.models import Merge, Paper, PaperCategory, PossibleDuplicate, SourceRecord
 from paperhaul.papers.signals import papers_merged, papers_merging
 from paperhaul.papers.upsert import announce_change, set_categories
 
@@ -61,6 +61,7 @@ class Merged:
     filled: list[str] = field(default_factory=list)
     moved: dict[str, int] = field(default_factory=dict)
     singular: dict[str, str] = field(default_factory=dict)
+    record: Merge | None = None
 
     @property
     def filled_labels(self) -> list[str]:
@@ -119,12 +120,14 @@ def preview(keep: Paper, absorb: Paper) -> Merged:
 
 
 def combine(keep: Paper, absorb: Paper, *, by: AbstractBaseUser | None = None) -> Merged:
-    """Fold ``absorb`` into ``keep`` (see the module's docstring) in one transaction."""
+    """Fold ``absorb`` into ``keep`` (see the module's docstring) in one transaction, and write down
+    what changed so that it can be undone (merge_log.py)."""
     if keep.pk == absorb.pk:
         raise InputError(f"{keep.key} and {absorb.key} are already one item")
     with transaction.atomic():
         keep = Paper.objects.select_for_update().get(pk=keep.pk)
         absorb = Paper.objects.select_for_update().get(pk=absorb.pk)
+        absorbed_id, before = absorb.pk, merge_log.rows_of(keep, absorb)
         merged = Merged(kept=keep, absorbed_key=absorb.key)
         merged.filled = _fill_in(keep, absorb)
         _bring_categories(keep, absorb)
@@ -137,6 +140,14 @@ def combine(keep: Paper, absorb: Paper, *, by: AbstractBaseUser | None = None) -
         if ids.key_kind(keep.key) == "title" and ids.key_kind(merged.absorbed_key) != "title":
             keep.key = merged.absorbed_key
         keep.save()
+        merged.record = merge_log.record(
+            before,
+            merge_log.rows_of(keep),
+            kept=keep,
+            absorbed_id=absorbed_id,
+            summary=merged.summary(),
+            by=by,
+        )
         if by is not None:
             LogEntry.objects.log_actions(
                 by.pk, [keep], CHANGE, change_message=merged.summary(), single_object=True
@@ -213,7 +224,7 @@ def _move_rows(keep: Paper, absorb: Paper) -> tuple[dict[str, int], dict[str, st
     plural name), and the kinds' singular names."""
     moved: dict[str, int] = {}
     singular: dict[str, str] = {}
-    for relation in _relations():
+    for relation in merge_log.relations():
         model = relation.related_model
         if relation.one_to_one or model in OWN_RELATIONS:
             continue  # one row per paper: the kept paper's stands, the other's goes with it
@@ -225,12 +236,6 @@ def _move_rows(keep: Paper, absorb: Paper) -> tuple[dict[str, int], dict[str, st
         singular[label] = str(model._meta.verbose_name)
         moved[label] = moved.get(label, 0) + rows.update(**{name: keep})
     return moved, singular
-
-
-def _relations() -> list[models.ForeignObjectRel]:
-    """Every foreign key to Paper, those without a reverse accessor (``related_name="+"``) included."""
-    fields = Paper._meta.get_fields(include_hidden=True)
-    return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
 
 
 def _has_equal(model: type[models.Model], name: str, row: models.Model, keep: Paper) -> bool:

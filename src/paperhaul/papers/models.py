@@ -154,6 +154,39 @@ class PossibleDuplicate(models.Model):
         return f"{self.paper.key} ~ {self.other.key}"
 
 
+class Merge(models.Model):
+    """A curator's merge of two items (papers/combine.py), kept so that it can be undone
+    (papers/unmerge.py). ``before`` and ``after`` hold the rows the merge added, changed or deleted,
+    as they were before it and after it, in Django's serialised form (the one fixtures use): the
+    absorbed paper with every row that pointed at it, and the kept paper's rows the merge touched.
+
+    The two papers are named by their ids, not by foreign keys: the absorbed one is gone until the
+    merge is undone, and a later merge of the kept one into a third item must not move or delete
+    this record (it waits until that merge is undone in turn).
+    """
+
+    kept_id = models.BigIntegerField(db_index=True)
+    absorbed_id = models.BigIntegerField(db_index=True)
+    kept_key = models.CharField(max_length=2000)
+    absorbed_key = models.CharField(max_length=2000)
+    absorbed_title = models.TextField()
+    summary = models.TextField()
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+    by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_key} into {self.kept_key}"
+
+
 class SyncState(models.Model):
     """Checkpoint of a resumable harvest (one row per arXiv OAI-PMH set).
 

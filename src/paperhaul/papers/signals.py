@@ -28,3 +28,8 @@ papers_merging = Signal()
 # paper is deleted, with ``kept`` and ``absorbed``: an app whose rows of a paper cannot simply move
 # (a row per paper, such as counters) brings them over itself.
 papers_merged = Signal()
+
+# Sent inside the transaction that undoes a merge (papers/unmerge.py), once the absorbed paper and
+# its rows are back, with ``kept`` and ``absorbed`` (the paper restored): an app whose rows follow
+# others (a reply added since to a comment that went back) or are counted (counters) sees to them.
+papers_unmerged = Signal()

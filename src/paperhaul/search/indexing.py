@@ -11,10 +11,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from paperhaul.papers.models import Paper
 from paperhaul.search import pgvector, store
 from paperhaul.search.embeddings import Embedder, document_text, get_embedder
 from paperhaul.search.models import Embedding
@@ -97,3 +99,13 @@ def _embed_batch(embedder: Embedder, rows: list[tuple], stats: EmbedStats) -> No
         vectors = embedder.encode([texts[pid] for pid in todo])
         store.save(embedder.model_id, todo, [hashes[pid] for pid in todo], vectors)
         stats.embedded += len(todo)
+
+
+def store_restored_vector(absorbed: Paper, **_: object) -> None:
+    """Receiver of papers_unmerged: a paper whose merge was undone got its vector back as it was,
+    under its old id. It is stored again (a new id, and pgvector's copy on PostgreSQL) because the
+    vector indexes take in the rows written after their file by id (vectors.py)."""
+    row = Embedding.objects.filter(paper=absorbed).values_list("model", "text_hash").first()
+    if row is not None:
+        model_id, text_hash = row
+        store.save(model_id, [absorbed.pk], [text_hash], np.stack([store.vector_of(model_id, absorbed.pk)]))

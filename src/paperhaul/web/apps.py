@@ -12,7 +12,7 @@ class WebConfig(AppConfig):
         from django.db import transaction
 
         from paperhaul.community.signals import paper_activity
-        from paperhaul.papers.signals import papers_merged
+        from paperhaul.papers.signals import papers_merged, papers_unmerged
         from paperhaul.web.caching import forget_page
         from paperhaul.web.links import paper_path
 
@@ -29,4 +29,7 @@ class WebConfig(AppConfig):
         paper_activity.connect(forget_paper_page, dispatch_uid="paperhaul.web.forget_paper_page", weak=False)
         papers_merged.connect(
             forget_merged_pages, dispatch_uid="paperhaul.web.forget_merged_pages", weak=False
+        )
+        papers_unmerged.connect(
+            forget_merged_pages, dispatch_uid="paperhaul.web.forget_unmerged_pages", weak=False
         )

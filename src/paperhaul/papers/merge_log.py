@@ -1,0 +1,66 @@
+"""What a merge changed, written down so that a curator can undo it (papers/unmerge.py).
+
+Before a merge moves anything, `rows_of(keep, absorb)` serialises the two papers and every row that
+points at them (Django's serialised form, the one fixtures use, so any app's rows are kept without
+this module knowing them); after it, `rows_of(keep)` those of the kept paper. The `Merge` record
+keeps only what differs between the two: the absorbed paper's rows (moved, folded or deleted) and
+the kept paper's rows the merge added, changed or deleted. A paper sent in ten thousand digests
+stores none of its digest entries, which the merge left as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import serializers
+from django.db import models
+
+from paperhaul.papers.models import Merge, Paper
+
+Row = dict[str, Any]  # {"model": "app_label.model_name", "pk": ..., "fields": {...}}
+Rows = dict[tuple[str, str], Row]
+
+
+def relations() -> list[models.ForeignObjectRel]:
+    """Every foreign key to Paper, those without a reverse accessor (``related_name="+"``) included."""
+    fields = Paper._meta.get_fields(include_hidden=True)
+    return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
+
+
+def identity(row: Row) -> tuple[str, str]:
+    return row["model"], str(row["pk"])
+
+
+def serialised(objects: list[models.Model]) -> Rows:
+    rows = json.loads(serializers.serialize("json", objects))
+    return {identity(row): row for row in rows}
+
+
+def rows_of(*papers: Paper) -> Rows:
+    """The papers and every row that points at them, by (model, primary key)."""
+    ids = [paper.pk for paper in papers]
+    objects: list[models.Model] = list(Paper.objects.filter(pk__in=ids).order_by("pk"))
+    for relation in relations():
+        manager = relation.related_model._default_manager
+        objects += manager.filter(**{f"{relation.field.name}__in": ids}).order_by("pk")
+    return serialised(objects)
+
+
+def record(
+    before: Rows, after: Rows, *, kept: Paper, absorbed_id: int, summary: str, by: AbstractBaseUser | None
+) -> Merge:
+    """Keep what the merge changed: the rows whose serialised form differs before and after it."""
+    absorbed = before[("papers.paper", str(absorbed_id))]["fields"]
+    return Merge.objects.create(
+        kept_id=kept.pk,
+        absorbed_id=absorbed_id,
+        kept_key=kept.key,
+        absorbed_key=absorbed["key"],
+        absorbed_title=absorbed["title"],
+        summary=summary,
+        before=[row for key, row in before.items() if after.get(key) != row],
+        after=[row for key, row in after.items() if before.get(key) != row],
+        by=by,
+    )
