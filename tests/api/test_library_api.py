@@ -81,11 +81,44 @@ def test_a_merge_is_tried_then_done(client, twin, papers, reader, as_curator):
     assert same.status_code == 400 and "already one item" in same.json()["detail"]
 
 
+def test_a_merge_found_wrong_is_undone(client, twin, papers, reader, as_curator):
+    set_upvote(reader, twin, True)
+    ask = {"keep": "2401.00002", "other": FORUM}
+    assert (
+        client.post("/api/library/merge", {**ask, "dry_run": True}, headers=as_curator, **JSON).json()[
+            "merge"
+        ]
+        is None
+    )
+    done = client.post("/api/library/merge", ask, headers=as_curator, **JSON).json()
+    listed = client.get("/api/library/merges", headers=as_curator).json()
+    assert (listed["page"], listed["has_next"]) == (1, False)
+    [merge] = listed["merges"]
+    assert merge["id"] == done["merge"] and (merge["key"], merge["absorbed"]) == ("arxiv:2401.00002", FORUM)
+    assert merge["by"] == "curator" and merge["undone_at"] is None
+    assert merge["summary"].startswith(f"Merged {FORUM} into arxiv:2401.00002")
+
+    undo = f"/api/library/merges/{merge['id']}/undo"
+    tried = client.post(undo, {"dry_run": True}, headers=as_curator, **JSON).json()
+    assert tried["dry_run"] and tried["restored"] == FORUM and tried["attached"]["votes"] == 1
+    assert not Paper.objects.filter(key=FORUM).exists(), "a dry run changes nothing"
+    undone = client.post(undo, {}, headers=as_curator, **JSON).json()
+    assert (undone["dry_run"], undone["key"], undone["restored"]) == (False, "arxiv:2401.00002", FORUM)
+    assert Paper.objects.get(key=FORUM).journal_ref == "ICLR"
+    assert Paper.objects.get(key="arxiv:2401.00002").journal_ref == ""
+    assert client.get("/api/library/merges", headers=as_curator).json()["merges"][0]["undone_by"] == "curator"
+    again = client.post(undo, {}, headers=as_curator, **JSON)
+    assert again.status_code == 400 and "undone already" in again.json()["detail"]
+    assert client.post("/api/library/merges/999/undo", {}, headers=as_curator, **JSON).status_code == 404
+
+
 def test_readers_and_strangers_are_refused(client, twin, as_reader):
     for method, path, body in (
         ("post", "/api/library/papers", {"target": "2401.00009"}),
         ("get", "/api/library/duplicates", None),
         ("post", "/api/library/merge", {"keep": "2401.00002", "other": FORUM}),
+        ("get", "/api/library/merges", None),
+        ("post", "/api/library/merges/1/undo", {"dry_run": True}),
     ):
         call = getattr(client, method)
         kwargs = {"data": body, **JSON} if body else {}

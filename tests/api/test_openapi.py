@@ -47,9 +47,16 @@ ENDPOINTS = {
     ("get", "/api/library/duplicates"),
     ("post", "/api/library/duplicates/{report_id}/dismiss"),
     ("post", "/api/library/merge"),
+    ("get", "/api/library/merges"),
+    ("post", "/api/library/merges/{merge_id}/undo"),
 }
-# Reads that need to know who asks: the caller's own lists, and the curators' reports.
-OWN = {("get", "/api/me/saved"), ("get", "/api/me/replies"), ("get", "/api/library/duplicates")}
+# Reads that need to know who asks: the caller's own lists, and the curators' reports and merges.
+OWN = {
+    ("get", "/api/me/saved"),
+    ("get", "/api/me/replies"),
+    ("get", "/api/library/duplicates"),
+    ("get", "/api/library/merges"),
+}
 
 
 @pytest.fixture

@@ -135,7 +135,7 @@ def test_phone_layout_has_no_violations(browser, curated_site):
     assert not found, "\n".join(found)
 
 
-def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper(browser, curated_site):
+def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper_and_undoes_it(browser, curated_site):
     context = browser.new_context(viewport=DESKTOP, base_url=curated_site.url)
     page = context.new_page()
     log_in(page)
@@ -154,6 +154,18 @@ def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper(browser, cu
     assert "ICLR 2026 Poster" in page.locator(".facts").inner_text()
     page.goto(paper_path("url:" + forum("2511.20002")))  # the other item's old page
     assert page.url.endswith("/papers/2511.20002")
+
+    # They were two papers after all: the merge is undone from the Merges page.
+    page.goto("/library/merges/")
+    undo = page.get_by_role("link", name="Undo…").get_attribute("href")
+    assert not violations(page, "/library/merges/") and not violations(page, undo)
+    assert "It has again: 1 identifier" in page.locator(".merge-effects").inner_text()
+    page.get_by_role("button", name="Undo the merge").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(paper_path("url:" + forum("2511.20002")))
+    assert "Undid the merge of url:https://openreview.net/forum?id=SparseMoE2 into arxiv:2511.20002" in (
+        page.content()
+    )
     context.close()
 
 

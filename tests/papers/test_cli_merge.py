@@ -46,6 +46,27 @@ def test_a_reported_pair_is_merged_from_the_command_line(cli, tmp_path: Path):
     assert shown["key"] == PREPRINT and shown["doi"] == "10.1/x" and FORUM in shown["identifiers"]
     assert cli("duplicates", "--json").json() == []
 
+    listed = cli("merges", "--json").json()
+    assert [(m["absorbed"], m["key"], m["undone_at"]) for m in listed] == [(FORUM, PREPRINT, None)]
+    assert f"{FORUM} into {PREPRINT}" in cli("merges").stdout
+    dry = cli("unmerge", "https://openreview.net/forum?id=AbCdEf", "--dry-run")
+    assert dry.code == 0 and dry.stdout.startswith(f"would be: Undid the merge of {FORUM} into {PREPRINT}")
+    assert cli("show", "https://openreview.net/forum?id=AbCdEf", "--json").json()["key"] == PREPRINT
+
+    undone = cli("unmerge", str(listed[0]["id"]))
+    assert undone.code == 0, undone.stderr
+    assert undone.stdout.strip() == (
+        f"Undid the merge of {FORUM} into {PREPRINT}; {FORUM} has again 1 identifier, 1 source record"
+    )
+    shown = cli("show", "https://openreview.net/forum?id=AbCdEf", "--json").json()
+    assert shown["key"] == FORUM and shown["doi"] == "10.1/x"
+    assert cli("show", PREPRINT, "--json").json()["doi"] == ""
+    assert len(cli("duplicates", "--json").json()) == 1  # the report is back, to be answered again
+    again = cli("unmerge", str(listed[0]["id"]))
+    assert again.code == 1
+    assert again.stderr.strip() == f"CommandError: the merge of {FORUM} into {PREPRINT} was undone already"
+    assert cli("merges", "--json").json()[0]["undone_at"] is not None
+
 
 @pytest.mark.django_db
 def test_dismissing_a_report_keeps_both_items(settings):
@@ -73,4 +94,8 @@ def test_merge_errors_are_one_line_and_change_nothing(settings):
     unreported = run("duplicates", "--dismiss", PREPRINT, "arxiv:2401.00002")
     assert unreported.code == 1 and "no report says that" in unreported.stderr
     assert run("merge", PREPRINT).code == 2  # usage
+    nothing = run("unmerge", "https://example.org/nowhere")
+    assert nothing.code == 1
+    assert nothing.stderr.strip() == "CommandError: no merge to undo names https://example.org/nowhere"
+    assert run("unmerge", "12").stderr.strip() == "CommandError: no merge number 12"
     assert Paper.objects.count() == 2

@@ -255,3 +255,18 @@ def test_a_new_item_under_the_other_key_stops_the_undo(pair):
     with pytest.raises(InputError, match=r"has an item .* again"):
         undo_last()
     assert Paper.objects.count() == 2 and Merge.objects.get().undone_at is None
+
+
+def test_a_merge_is_named_by_its_number_or_by_either_item(pair):
+    preprint, forum = pair
+    combine(preprint, forum)
+    merge = Merge.objects.get()
+    assert unmerge.find(str(merge.pk)) == merge
+    assert unmerge.find("https://openreview.net/pdf?id=AbCdEf") == merge  # an address of the item merged away
+    assert unmerge.find("2310.01234") == merge  # the kept item, with one merge into it
+    combine(preprint, add_paper("arxiv:2401.00009", TITLE + ", the journal version"))
+    with pytest.raises(
+        InputError, match=r"several items were merged into arxiv:2310\.01234: name one by its number"
+    ):
+        unmerge.find("2310.01234")
+    assert unmerge.find(FORUM) == merge

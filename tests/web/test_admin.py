@@ -143,3 +143,20 @@ def test_possible_duplicates_link_the_merge_page(admin_client):
         '<a href="/library/merge/?keep=arxiv%3A2310.01234&amp;other=url%3Ahttps%3A%2F%2Fopenreview.net'
         '%2Fforum%3Fid%3DAbCdEf">Merge…</a>'
     ) in page
+
+
+def test_merges_are_listed_read_only_with_their_undo_page(admin_client):
+    from paperhaul.papers.combine import combine
+    from paperhaul.papers.models import Merge
+    from tests.papers.conftest import add_paper
+
+    preprint = add_paper("arxiv:2310.01234", "Sparse Mixtures of Adapters")
+    combine(preprint, add_paper("arxiv:2401.00009", "Sparse mixtures of adapters"))
+    merge = Merge.objects.get()
+    listing = admin_client.get("/admin/papers/merge/").content.decode()
+    assert (
+        "arxiv:2401.00009" in listing and f'<a href="/library/merges/{merge.pk}/undo/">Undo…</a>' in listing
+    )
+    detail = admin_client.get(f"/admin/papers/merge/{merge.pk}/change/").content.decode()
+    assert "Merged arxiv:2401.00009 into arxiv:2310.01234" in detail and 'name="summary"' not in detail
+    assert admin_client.get("/admin/papers/merge/add/").status_code == 403

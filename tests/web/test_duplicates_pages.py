@@ -1,5 +1,5 @@
 """Curators review possible duplicates: the list, telling two items apart, and a merge that shows
-what it will do before it does it; readers cannot reach any of it."""
+what it will do before it does it, undone from the merges page; readers cannot reach any of it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import pytest
 
 from paperhaul.community.models import Vote
-from paperhaul.papers.models import Paper, PossibleDuplicate
+from paperhaul.papers.combine import combine
+from paperhaul.papers.models import Merge, Paper, PossibleDuplicate
 from paperhaul.web.links import paper_path
 from tests.papers.conftest import add_paper
 
@@ -54,7 +55,10 @@ def test_different_papers_leave_the_list_and_stay_two_items(curator_client, pair
     assert "Marked as different papers" in page and "No possible duplicates to review" in page
     report.refresh_from_db()
     assert report.status == "dismissed" and Paper.objects.count() == 2
-    assert "possible duplicate" not in curator_client.get("/library/").content.decode()
+    assert (
+        'No <a href="/library/duplicates/">possible duplicates</a> to review'
+        in curator_client.get("/library/").content.decode()
+    )
 
 
 def test_the_merge_page_says_what_will_happen_and_changes_nothing(curator_client, pair, reader):
@@ -75,6 +79,7 @@ def test_merging_lands_on_the_kept_page_and_the_others_address_leads_there(curat
     assert response.status_code == 302 and response["Location"] == paper_path(preprint)
     page = curator_client.get(response["Location"]).content.decode()
     assert f"Merged {FORUM} into {PREPRINT}" in page and "ICLR 2024 Poster" in page
+    assert "undo it from Merges" in page
     assert Paper.objects.get().key == PREPRINT and Vote.objects.get().paper_id == preprint.pk
     old = curator_client.get(paper_path(forum))
     assert old.status_code == 301 and old["Location"] == paper_path(preprint)
@@ -98,16 +103,60 @@ def test_an_unknown_item_or_the_same_item_twice_is_a_clear_error(curator_client,
     assert Paper.objects.count() == 2
 
 
+def test_a_merge_found_wrong_is_undone_from_the_merges_page(curator_client, pair, reader):
+    preprint, forum = pair
+    Vote.objects.create(user=reader, paper=forum)
+    curator_client.post("/library/merge/", {"keep": PREPRINT, "other": FORUM})
+    merge = Merge.objects.get()
+    listed = curator_client.get("/library/merges/").content.decode()
+    assert f"<code>{FORUM}</code></strong> (“Sparse mixtures of adapters”) into" in listed
+    assert f"Merge {merge.pk}," in listed and " by curator. Merged " in listed
+    undo_url = f"/library/merges/{merge.pk}/undo/"
+    assert f'href="{undo_url}"' in listed
+
+    preview = curator_client.get(undo_url)
+    text = preview.content.decode()
+    assert preview.status_code == 200
+    assert "It has again: 1 identifier, 1 source record, 1 vote." in text
+    assert "The kept item's fields are as before the merge." in text
+    assert Paper.objects.count() == 1, "the preview changes nothing"
+
+    response = curator_client.post(undo_url)
+    assert response.status_code == 302 and response["Location"] == paper_path(forum)
+    landed = curator_client.get(response["Location"])
+    assert (
+        landed.status_code == 200 and f"Undid the merge of {FORUM} into {PREPRINT}" in landed.content.decode()
+    )
+    assert (
+        Vote.objects.get().paper_id == forum.pk
+        and curator_client.get(paper_path(preprint)).status_code == 200
+    )
+    listed = curator_client.get("/library/merges/").content.decode()
+    assert "Undone " in listed and f'href="{undo_url}"' not in listed
+    again = curator_client.post(undo_url)
+    assert again.status_code == 400 and "was undone already" in again.content.decode()
+    assert Paper.objects.count() == 2
+
+
 def test_readers_and_visitors_cannot_review_or_merge(client, reader, pair):
-    for url in ("/library/duplicates/", merge_url(PREPRINT, FORUM)):
+    combine(*pair)
+    undo_url = f"/library/merges/{Merge.objects.get().pk}/undo/"
+    for url in ("/library/duplicates/", merge_url(PREPRINT, FORUM), "/library/merges/", undo_url):
         assert client.get(url)["Location"].startswith("/accounts/login/")
     client.force_login(reader)
     assert client.get("/library/duplicates/").status_code == 403
     assert client.post("/library/merge/", {"keep": PREPRINT, "other": FORUM}).status_code == 403
+    assert client.get("/library/merges/").status_code == 403
+    assert client.post(undo_url).status_code == 403
+    assert Paper.objects.count() == 1 and Merge.objects.get().undone_at is None
+    assert "Same paper as another item?" not in client.get(paper_path(pair[0])).content.decode()
+
+
+def test_readers_cannot_dismiss_a_report(client, reader, pair):
+    client.force_login(reader)
     report = PossibleDuplicate.objects.get()
     assert client.post(f"/library/duplicates/{report.pk}/dismiss/").status_code == 403
     assert Paper.objects.count() == 2 and PossibleDuplicate.objects.get().status == "open"
-    assert "Same paper as another item?" not in client.get(paper_path(pair[0])).content.decode()
 
 
 def test_a_curator_starts_the_search_for_near_identical_titles(curator_client):

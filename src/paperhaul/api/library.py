@@ -1,6 +1,7 @@
 """The curators' API (staff accounts): add a paper to the library by its address, answer the
-possible duplicates (tell the two items apart, or merge them, first as a dry run), as the Library
-pages and `paperhaul add`, `duplicates --dismiss` and `merge` do, through the same services."""
+possible duplicates (tell the two items apart, or merge them, first as a dry run) and undo a merge,
+as the Library pages and `paperhaul add`, `duplicates --dismiss`, `merge` and `unmerge` do, through
+the same services."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from paperhaul.api.auth import WRITE
 from paperhaul.api.papers import PageParams
 from paperhaul.api.schemas import PaperDetailOut, errors, paper_full
 from paperhaul.community.daily import counted
-from paperhaul.papers import combine
+from paperhaul.papers import combine, unmerge
 from paperhaul.papers.duplicates import dismiss_report
 from paperhaul.papers.fetching import fetch_record
-from paperhaul.papers.models import Paper, PossibleDuplicate
+from paperhaul.papers.merge_log import describe
+from paperhaul.papers.models import Merge, Paper, PossibleDuplicate
 from paperhaul.papers.upsert import Library
 from paperhaul.web.links import paper_path
 from paperhaul.web.pages import window
@@ -66,10 +68,44 @@ class MergeIn(Schema):
 
 
 class MergedOut(Schema):
+    merge: int | None
     key: str
     absorbed: str
     filled: list[str]
     moved: dict[str, int]
+    dry_run: bool
+
+
+class MergeOut(Schema):
+    id: int
+    created_at: dt.datetime
+    by: str | None
+    key: str
+    absorbed: str
+    absorbed_title: str
+    summary: str
+    undone_at: dt.datetime | None
+    undone_by: str | None
+
+
+class MergesOut(Schema):
+    page: int
+    limit: int
+    has_next: bool
+    merges: list[MergeOut]
+
+
+class UndoIn(Schema):
+    dry_run: bool = False
+
+
+class UndoneOut(Schema):
+    merge: int
+    key: str
+    restored: str
+    attached: dict[str, int]
+    kept_changes: list[str]
+    not_restored: int
     dry_run: bool
 
 
@@ -135,3 +171,28 @@ def merge(request: HttpRequest, data: MergeIn):
     keep, other = combine.pair(data.keep, data.other)
     merged = combine.preview(keep, other) if data.dry_run else combine.combine(keep, other, by=curator)
     return {**merged.as_json(), "dry_run": data.dry_run}
+
+
+@router.get("/library/merges", auth=WRITE, response={200: MergesOut, **CURATOR_ERRORS})
+def merges(request: HttpRequest, paging: Query[PageParams]):
+    """The merges, newest first, undone or not."""
+    _curator(request)
+    page = window(Merge.objects.select_related("by", "undone_by"), paging.page, paging.limit)
+    return {
+        "page": page.number,
+        "limit": page.per_page,
+        "has_next": page.has_next,
+        "merges": [describe(merge) for merge in page.items],
+    }
+
+
+@router.post("/library/merges/{int:merge_id}/undo", auth=WRITE, response={200: UndoneOut, **CURATOR_ERRORS})
+def undo_merge(request: HttpRequest, merge_id: int, data: UndoIn):
+    """Undo a merge: the item merged away comes back with what moved from it; with ``dry_run``,
+    only say what undoing it would do."""
+    curator = _curator(request)
+    merge = Merge.objects.filter(pk=merge_id).first()
+    if merge is None:
+        raise HttpError(404, f"no merge {merge_id}")
+    undone = unmerge.preview(merge) if data.dry_run else unmerge.undo(merge, by=curator)
+    return {**undone.as_json(), "dry_run": data.dry_run}

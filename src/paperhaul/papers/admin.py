@@ -17,6 +17,7 @@ from paperhaul.papers.merge import EDITABLE_FIELDS
 from paperhaul.papers.models import (
     Category,
     Identifier,
+    Merge,
     Paper,
     PaperCategory,
     PossibleDuplicate,
@@ -101,6 +102,27 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss: these are different papers")
     def dismiss(self, request, queryset) -> None:
         queryset.update(status=PossibleDuplicate.Status.DISMISSED)
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges are read here; they are undone from the Merges page, which shows what undoing does first."""
+
+    list_display = ["absorbed_key", "kept_key", "by", "created_at", "undone_at", "undo_link"]
+    search_fields = ["absorbed_key", "kept_key", "absorbed_title"]
+    exclude = ["before", "after"]  # the rows as serialised: long, and read by the undo alone
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Undo")
+    def undo_link(self, merge: Merge) -> str:
+        if merge.undone_at is not None:
+            return "undone"
+        return format_html('<a href="{}">Undo…</a>', reverse("undo_merge", args=[merge.pk]))
 
 
 @admin.register(SyncState)

@@ -13,7 +13,8 @@ ACL Anthology version, a blog's link and the paper behind it), `combine` folds o
   an equal of (the same reader's upvote, the same topic) is dropped rather than doubled, once the
   apps had their say on `papers_merging` (a reader's notes on both items become one);
 - other apps bring over what cannot simply move (community/ adds the counters) on `papers_merged`;
-- the other item is deleted, and the search index forgets it.
+- the other item is deleted, and the search index forgets it;
+- what changed is written down (merge_log.py), so that a merge found wrong can be undone (unmerge.py).
 
 A ``title:`` key never wins over a real one: keeping a title-only item takes the other's key.
 """
@@ -86,6 +87,7 @@ class Merged:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "merge": self.record.pk if self.record else None,
             "key": self.kept.key,
             "absorbed": self.absorbed_key,
             "filled": self.filled,
@@ -116,6 +118,7 @@ def preview(keep: Paper, absorb: Paper) -> Merged:
         with transaction.atomic():
             raise _DryRun(combine(keep, absorb))
     except _DryRun as done:
+        done.merged.record = None  # rolled back with the rest
         return done.merged
 
 

@@ -51,12 +51,13 @@ def rows_of(*papers: Paper) -> Rows:
 def record(
     before: Rows, after: Rows, *, kept: Paper, absorbed_id: int, summary: str, by: AbstractBaseUser | None
 ) -> Merge:
-    """Keep what the merge changed: the rows whose serialised form differs before and after it."""
+    """Keep what the merge changed: the rows whose serialised form differs before and after it. The
+    two items are named by their keys before the merge (a title-only item kept takes the other's)."""
     absorbed = before[("papers.paper", str(absorbed_id))]["fields"]
     return Merge.objects.create(
         kept_id=kept.pk,
         absorbed_id=absorbed_id,
-        kept_key=kept.key,
+        kept_key=before[("papers.paper", str(kept.pk))]["fields"]["key"],
         absorbed_key=absorbed["key"],
         absorbed_title=absorbed["title"],
         summary=summary,
@@ -64,3 +65,18 @@ def record(
         after=[row for key, row in after.items() if before.get(key) != row],
         by=by,
     )
+
+
+def describe(merge: Merge) -> dict[str, Any]:
+    """A merge as the command line and the API list it."""
+    return {
+        "id": merge.pk,
+        "created_at": merge.created_at,
+        "by": merge.by.get_username() if merge.by else None,
+        "key": merge.kept_key,
+        "absorbed": merge.absorbed_key,
+        "absorbed_title": merge.absorbed_title,
+        "summary": merge.summary,
+        "undone_at": merge.undone_at,
+        "undone_by": merge.undone_by.get_username() if merge.undone_by else None,
+    }

@@ -33,7 +33,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from paperhaul.errors import InputError
+from paperhaul.papers import ids
 from paperhaul.papers.combine import OWN_RELATIONS
+from paperhaul.papers.lookup import find_paper
 from paperhaul.papers.merge_log import Row, Rows, identity, relations, serialised
 from paperhaul.papers.models import Merge, Paper
 from paperhaul.papers.signals import papers_unmerged
@@ -82,6 +84,32 @@ class Undone:
             "kept_changes": self.kept_changes,
             "not_restored": self.not_restored,
         }
+
+
+def find(ref: str) -> Merge:
+    """A merge by its number; else the latest merge not undone of the item named (any of its keys or
+    URLs: the item merged away, or the kept item when only one was merged into it)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        found = Merge.objects.filter(pk=int(ref)).first()
+        if found is None:
+            raise InputError(f"no merge number {ref}")
+        return found
+    pending = Merge.objects.filter(undone_at=None)
+    key = ids.try_canonical_key(ref)
+    found = pending.filter(absorbed_key=key).first() if key else None
+    paper = None if found else find_paper(ref)
+    if paper is not None:
+        into = list(pending.filter(kept_id=paper.pk)[:10])
+        if len(into) > 1:
+            numbers = ", ".join(str(merge.pk) for merge in into)
+            raise InputError(
+                f"several items were merged into {paper.key}: name one by its number ({numbers})"
+            )
+        found = into[0] if into else None
+    if found is None:
+        raise InputError(f"no merge to undo names {ref[:300]}")
+    return found
 
 
 class _DryRun(Exception):

@@ -151,6 +151,8 @@ urlpatterns = [
     path("library/duplicates/scan/", duplicates.scan, name="scan_duplicates"),
     path("library/duplicates/<int:pk>/dismiss/", duplicates.dismiss, name="dismiss_duplicate"),
     path("library/merge/", duplicates.merge, name="merge"),
+    path("library/merges/", duplicates.merges, name="merges"),
+    path("library/merges/<int:pk>/undo/", duplicates.undo_merge, name="undo_merge"),
     path("library/jobs/<int:pk>/", library.job, name="job"),
     path("library/jobs/<int:pk>/restart/", library.restart_job, name="restart_job"),
     path("studio/", include("paperhaul.web.studio_urls")),

@@ -2,7 +2,9 @@
 
 The library only reports items that may be one paper (papers/duplicates.py); these pages list the
 open reports and let a curator dismiss one or merge the two items (papers/combine.py), after a
-page that shows what the merge will do. Looking for near-identical titles is a Library job.
+page that shows what the merge will do. Looking for near-identical titles is a Library job. The
+merges are listed, and one found wrong is undone (papers/unmerge.py), again after a page that
+shows what undoing it will do.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paperhaul.errors import InputError
-from paperhaul.papers import combine, jobs
+from paperhaul.papers import combine, jobs, unmerge
 from paperhaul.papers.duplicates import NEAR_RATIO, dismiss_report
-from paperhaul.papers.models import Paper, PossibleDuplicate
+from paperhaul.papers.models import Merge, Paper, PossibleDuplicate
 from paperhaul.web.links import home_of, paper_path
 from paperhaul.web.pages import page_number, window
 from paperhaul.web.views.library import staff_only
@@ -76,10 +78,34 @@ def merge(request: HttpRequest) -> HttpResponse:
         keep, other = combine.pair(keep_ref, other_ref)
         if request.method == "POST":
             merged = combine.combine(keep, other, by=request.user)
-            messages.success(request, merged.summary() + ".")
+            messages.success(request, merged.summary() + ". If they were two papers, undo it from Merges.")
             return redirect(paper_path(merged.kept))
         said = combine.preview(keep, other)
     except InputError as exc:
         return render(request, "library/merge.html", {**context, "error": str(exc)}, status=400)
     context.update(keep=_side(keep), other=_side(other), said=said)
     return render(request, "library/merge.html", context)
+
+
+@staff_only
+@require_GET
+def merges(request: HttpRequest) -> HttpResponse:
+    """The merges, newest first, each with its undo button while it is not undone."""
+    page = window(Merge.objects.select_related("by", "undone_by"), page_number(request.GET), PER_PAGE)
+    return render(request, "library/merges.html", {"page": page, "merges": page.items})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what undoing the merge will do, and the button; POST: do it."""
+    merge = get_object_or_404(Merge, pk=pk)
+    try:
+        if request.method == "POST":
+            undone = unmerge.undo(merge, by=request.user)
+            messages.success(request, undone.summary() + ".")
+            return redirect(paper_path(undone.restored))
+        said = unmerge.preview(merge)
+    except InputError as exc:
+        return render(request, "library/unmerge.html", {"merge": merge, "error": str(exc)}, status=400)
+    return render(request, "library/unmerge.html", {"merge": merge, "said": said})
