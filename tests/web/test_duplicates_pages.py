@@ -83,6 +83,7 @@ def test_merging_lands_on_the_kept_page_and_the_others_address_leads_there(curat
     assert Paper.objects.get().key == PREPRINT and Vote.objects.get().paper_id == preprint.pk
     old = curator_client.get(paper_path(forum))
     assert old.status_code == 301 and old["Location"] == paper_path(preprint)
+    assert old["Cache-Control"] == "max-age=86400", "browsers forget it in a day, in case of an undo"
 
 
 def test_the_paper_page_offers_curators_the_merge(curator_client, pair):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,6 +34,7 @@ from paperhaul.web.views.errors import error_page
 RELATED = 8
 ON_LISTS = 10  # the public lists a paper's page names
 RELATED_CACHE_SECONDS = 3600
+REDIRECT_SECONDS = 86400
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +50,11 @@ def paper(request: HttpRequest, ref: str) -> HttpResponse:
             "Try the search box above, or submit the paper by its URL.",
         )
     if ref != links.paper_ref(found.key):
-        return redirect(links.paper_path(found), permanent=True)
+        moved = redirect(links.paper_path(found), permanent=True)
+        # Browsers keep a 301 for as long as it says (else for good): an alias of a merged item
+        # leads to its own page again once the merge is undone.
+        patch_cache_control(moved, max_age=REDIRECT_SECONDS)
+        return moved
     return _paper_page(request, found)
 
 
