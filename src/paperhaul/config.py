@@ -211,6 +211,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("PAPERHAUL_DIGEST_HOUR", "6", "Hour (UTC, 0-23) at which `paperhaul worker` sends digests."),
         Setting("PAPERHAUL_DIGEST_BATCH", "100", "Digests sent over one SMTP connection."),
         Setting(
+            "PAPERHAUL_REPLY_EMAIL_DELAY",
+            "10",
+            "Minutes a reply's e-mail waits, to go with the other replies to the same reader posted "
+            "meanwhile; 0 sends each at once.",
+        ),
+        Setting(
             "PAPERHAUL_DIGEST_MAX_FAILURES",
             "3",
             "Permanent delivery failures in a row after which a subscription is suspended.",

@@ -3,6 +3,7 @@ replies or when they turned it off, listed on their profile, and stopped by the 
 
 from __future__ import annotations
 
+import datetime as dt
 from email.header import decode_header, make_header
 
 import pytest
@@ -60,6 +61,58 @@ def test_a_reply_is_e_mailed_to_the_comment_s_author_once(thread, postbox):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert send_reply_notice.call(answer.pk) == "sent before"
     assert len(postbox.messages) == 1
+
+
+def test_replies_posted_while_the_first_waits_go_in_one_e_mail(
+    thread, postbox, django_capture_on_commit_callbacks
+):
+    ada, bob, question, reply = thread
+    carol = make_user("carol")
+    first = reply(bob)
+    waits = (
+        DBTaskResult.objects.get(task_path=send_reply_notice.module_path).task.run_after - first.created_at
+    )
+    assert dt.timedelta(minutes=10) <= waits < dt.timedelta(minutes=11)
+    second = reply(carol, "I measured it on video: +2 FVD.")
+    other = add_comment(ada, Paper.objects.get(key="arxiv:2401.00002"), "And for long documents?")
+    with django_capture_on_commit_callbacks(execute=True):
+        third = add_comment(bob, other.paper, "Only up to 16k tokens.", parent=other)
+    reply(ada, "Thanks both!", parent=question)  # her own: never e-mailed to her
+
+    assert run_reply_tasks() == ["sent with 2 more", "sent before", "sent before", "their own reply"]
+
+    (message,) = postbox.to("ada@example.org")
+    assert str(make_header(decode_header(message["Subject"]))) == "3 replies to your comments"
+    body = message.get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert body.index("bob replied") < body.index("carol replied") < body.index("Only up to 16k tokens.")
+    for answer in (first, second):
+        assert f"{SITE}/papers/2401.00001#comment-{answer.pk}" in body
+    assert f"{SITE}/papers/2401.00002#comment-{third.pk}" in body
+    assert body.count("----") == 2 and body.count("To stop e-mails about replies") == 1
+    assert ReplyNotice.objects.count() == 3
+
+
+def test_replies_from_while_the_e_mails_were_off_are_not_sent_later(thread, postbox):
+    ada, bob, _, reply = thread
+    set_wants_replies(ada, False)
+    reply(bob, "Posted while she had them off.")
+    assert run_reply_tasks() == ["turned off"]
+    set_wants_replies(ada, True)
+    reply(bob, "Posted once she had them on.")
+    assert run_reply_tasks() == ["sent"]
+    body = postbox.to("ada@example.org")[0].get_payload(decode=True).decode()
+    assert "Posted once she had them on." in body and "while she had them off" not in body
+
+
+def test_with_no_delay_each_reply_is_sent_at_once(thread, postbox, settings):
+    settings.PAPERHAUL_REPLY_EMAIL_DELAY = 0
+    _, bob, _, reply = thread
+    reply(bob)
+    assert DBTaskResult.objects.get(task_path=send_reply_notice.module_path).task.run_after is None
+    assert run_reply_tasks() == ["sent"]
+    reply(bob, "And the FID.")
+    assert run_reply_tasks() == ["sent"]
+    assert len(postbox.to("ada@example.org")) == 2
 
 
 def test_no_e_mail_for_one_s_own_reply_a_deleted_reply_or_when_turned_off(thread, postbox):

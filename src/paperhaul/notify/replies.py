@@ -1,11 +1,13 @@
 """E-mail to a reader when someone replies to their comment.
 
 A reply, once committed, queues a task (`send_reply_notice`, run by `paperhaul worker`) so that
-posting never waits for the mail server. The task e-mails the author of the answered comment,
-unless they wrote the reply themselves, have no address, turned these e-mails off, or the reply
-is no longer in view. A ReplyNotice row is written before the e-mail is handed over, so a task run
-twice sends it once; what the mail server said when it refused is kept on that row (the reply is
-on the reader's profile, under "Replies", all the same).
+posting never waits for the mail server. The task waits PAPERHAUL_REPLY_EMAIL_DELAY minutes, then
+e-mails the author of the answered comment the reply and every other reply to them posted since
+that is not e-mailed yet: a lively thread makes one e-mail every few minutes, not one per reply.
+Nothing is sent when they wrote the reply themselves, have no address, turned these e-mails off,
+or the reply is no longer in view. ReplyNotice rows are written before the e-mail is handed over,
+so a reply is e-mailed once however many tasks run; what the mail server said when it refused is
+kept on them (the replies are on the reader's profile, under "Replies", all the same).
 
 Every such e-mail carries a signed link that turns them off in one click (RFC 8058's headers
 too), and the profile's Replies tab turns them back on. On the site, the page header announces the
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 _SALT = "paperhaul.notify.replies"
 QUOTED_REPLY = 2000
 QUOTED_COMMENT = 500
+MAX_REPLIES = 50  # in one e-mail; more go in the next
 
 
 class BadLink(Exception):
@@ -102,31 +105,60 @@ def mark_replies_seen(user: AbstractBaseUser) -> None:
 
 
 def on_comment_posted(comment: Comment, **_: object) -> None:
-    """Receiver of community's comment_posted: a reply queues its e-mail."""
-    if comment.parent_id is not None:
+    """Receiver of community's comment_posted: a reply queues its e-mail, to go after the delay."""
+    if comment.parent_id is None:
+        return
+    delay = settings.PAPERHAUL_REPLY_EMAIL_DELAY
+    if delay > 0:
+        send_reply_notice.using(run_after=timezone.now() + dt.timedelta(minutes=delay)).enqueue(comment.pk)
+    else:
         send_reply_notice.enqueue(comment.pk)
 
 
 @task()
 def send_reply_notice(comment_id: int) -> str:
-    """E-mail the reply ``comment_id`` to the author of the comment it answers; says what it did."""
+    """E-mail the reply ``comment_id``, with the other replies to the same reader posted since and not
+    e-mailed yet, to the author of the comment it answers; says what it did."""
     reply = Comment.objects.select_related("author", "paper", "parent__author").filter(pk=comment_id).first()
     why_not = _why_not(reply)
     if why_not:
         return why_not
     try:
         with transaction.atomic():
-            notice = ReplyNotice.objects.create(comment=reply)
-    except IntegrityError:
+            if ReplyNotice.objects.filter(comment=reply).exists():
+                return "sent before"
+            replies = [reply, *_waiting_with(reply)]
+            ReplyNotice.objects.bulk_create(ReplyNotice(comment=one) for one in replies)
+    except IntegrityError:  # another task took one of them at the same moment: it sends them
         return "sent before"
     try:
-        send_now(reply_message(reply))
+        send_now(reply_message(replies))
     except MailUnavailable as exc:
-        log.warning("reply %s: %s", reply.pk, exc)
-        notice.error = str(exc)
-        notice.save(update_fields=["error"])
+        log.warning("replies %s: %s", [one.pk for one in replies], exc)
+        ReplyNotice.objects.filter(comment__in=replies).update(error=str(exc))
         return "refused"
-    return "sent"
+    return "sent" if len(replies) == 1 else f"sent with {len(replies) - 1} more"
+
+
+def _waiting_with(reply: Comment) -> list[Comment]:
+    """The replies to the same reader posted after ``reply`` and not e-mailed yet (those before it
+    went with the tasks of their own, or were not to be sent then)."""
+    recipient = reply.parent.author
+    later = Comment.objects.filter(
+        parent__author=recipient,
+        deleted_at=None,
+        hidden_at=None,
+        parent__deleted_at=None,
+        parent__hidden_at=None,
+        created_at__gte=reply.created_at,
+    )
+    later = (
+        later.exclude(author=recipient)
+        .exclude(pk=reply.pk)
+        .exclude(pk__in=ReplyNotice.objects.values("comment_id"))
+    )
+    related = later.select_related("author", "paper", "parent__author")
+    return list(related.order_by("created_at", "id")[: MAX_REPLIES - 1])
 
 
 def _why_not(reply: Comment | None) -> str:
@@ -144,31 +176,47 @@ def _why_not(reply: Comment | None) -> str:
     return ""
 
 
-def reply_message(reply: Comment) -> EmailMessage:
-    """The plain-text e-mail: who replied, the reply and the comment quoted, the link to the thread
-    and the one-click way to stop these e-mails."""
-    recipient = reply.parent.author
+def reply_message(replies: list[Comment]) -> EmailMessage:
+    """The plain-text e-mail: for each reply who replied, the reply and the comment quoted, the link
+    to the thread; and the one-click way to stop these e-mails."""
+    recipient = replies[0].parent.author
     site = config.get("PAPERHAUL_SITE_NAME")
     stop_url = site_url() + reverse("notify:stop_replies", args=[stop_token(recipient)])
-    replier = reply.author.username if reply.author else "someone"
     context = {
-        "replier": replier,
-        "paper": reply.paper,
-        "reply": _quoted(reply.body, QUOTED_REPLY),
-        "comment": _quoted(reply.parent.body, QUOTED_COMMENT),
-        "thread_url": f"{site_url()}{paper_path(reply.paper)}#comment-{reply.pk}",
+        "replies": [
+            {
+                "replier": _replier(reply),
+                "paper": reply.paper,
+                "reply": _quoted(reply.body, QUOTED_REPLY),
+                "comment": _quoted(reply.parent.body, QUOTED_COMMENT),
+                "thread_url": f"{site_url()}{paper_path(reply.paper)}#comment-{reply.pk}",
+            }
+            for reply in replies
+        ],
         "profile_url": site_url() + reverse("profile", args=[recipient.username]) + "?show=replies",
         "stop_url": stop_url,
         "site_name": site,
         "site_url": site_url(),
     }
     return EmailMessage(
-        f"{replier} replied to your comment on “{_short(reply.paper.title)}”",
+        _subject(replies),
         render_to_string("notify/email/reply.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
         headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+
+
+def _replier(reply: Comment) -> str:
+    return reply.author.username if reply.author else "someone"
+
+
+def _subject(replies: list[Comment]) -> str:
+    papers = {reply.paper_id for reply in replies}
+    on = f" on “{_short(replies[0].paper.title)}”" if len(papers) == 1 else ""
+    if len(replies) == 1:
+        return f"{_replier(replies[0])} replied to your comment{on}"
+    return f"{len(replies)} replies to your comments{on}"
 
 
 def _quoted(text: str, most: int) -> str:
