@@ -15,10 +15,11 @@ A refused action raises PermissionDenied or InputError with one line a person ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
@@ -36,6 +37,7 @@ MAX_TITLE = 200
 MAX_ITEMS = 1_000
 MAX_LISTS = 100
 MAX_EDITORS = 20
+_FOLLOW_SALT = "paperhaul.community.follow_list"
 Visibility = Collection.Visibility
 
 
@@ -78,9 +80,41 @@ def lists_of(member: AbstractBaseUser, viewer: AbstractBaseUser) -> QuerySet[Col
 
 
 def followable_lists() -> QuerySet[Collection]:
-    """The lists e-mail digests offer and carry: public ones of active readers. (Unlisted lists are
-    left out: the subscription form names a list by its number, which anyone could count through.)"""
-    return Collection.objects.filter(visibility=Visibility.PUBLIC, owner__is_active=True)
+    """The lists e-mail digests carry: public and unlisted ones of active readers (not private ones:
+    an e-mail has no session to show that its reader may read them)."""
+    return Collection.objects.filter(
+        visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED], owner__is_active=True
+    )
+
+
+def follow_value(collection: Collection) -> str:
+    """How a subscription form and a list's "by e-mail" link name the list: a public list by its
+    number, an unlisted one by its number signed, so that counting through numbers finds no
+    unlisted list (its link is as unguessable as its address is meant to be)."""
+    if collection.visibility == Visibility.PUBLIC:
+        return str(collection.pk)
+    return signing.Signer(salt=_FOLLOW_SALT).sign(str(collection.pk))
+
+
+def lists_to_follow(values: Iterable[str], followed: Iterable[int] = ()) -> list[Collection]:
+    """The lists named by these values (follow_value's), and by number those ``followed`` already,
+    that digests can carry; the rest (an unlisted list by its bare number, a forged signature, a
+    private list) is left out."""
+    public: set[int] = set()
+    signed: set[int] = set(followed)
+    for value in values:
+        value = str(value)
+        if value.isdigit() and len(value) < 19:
+            public.add(int(value))
+            continue
+        try:
+            signed.add(int(signing.Signer(salt=_FOLLOW_SALT).unsign(value)))
+        except (signing.BadSignature, ValueError):
+            continue
+    found = followable_lists().filter(
+        Q(pk__in=sorted(public)[:50], visibility=Visibility.PUBLIC) | Q(pk__in=sorted(signed)[:50])
+    )
+    return list(found.select_related("owner").order_by("title", "pk"))
 
 
 def editable_by(user: AbstractBaseUser) -> QuerySet[Collection]:

@@ -4,10 +4,11 @@ the For-you page's forms: a reader's topics and keyword filters."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 
-from paperhaul.community.collections import followable_lists
+from paperhaul.community.collections import follow_value, lists_to_follow
 from paperhaul.community.models import Collection
 from paperhaul.enrich.models import Topic
 from paperhaul.errors import InputError
@@ -16,7 +17,6 @@ from paperhaul.notify.keywords import FIELDS, KeywordFilter, parse_entries
 from paperhaul.notify.models import Interest, Subscription
 
 _CATEGORY_SEPARATORS = re.compile(r"[\s,;]+")
-_BIGGEST_ID = 2**63  # the databases' integers: a larger "id" in an address names nothing
 
 
 class EntriesField(forms.CharField):
@@ -66,9 +66,22 @@ class KeywordFiltersForm(forms.Form):
         return {name: ", ".join(getattr(keywords, name)) for name in FIELDS}
 
 
-class ListChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Collection) -> str:
-        return f"{obj.title} (by {obj.owner.get_username()})"
+class ListChoices(forms.MultipleChoiceField):
+    """Shared lists by their follow values (collections.follow_value: an unlisted list's is signed);
+    cleaned into the lists themselves. The form sets ``lists`` to those it offers."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lists: dict[str, Collection] = {}
+
+    def offer(self, lists: list[Collection]) -> None:
+        self.lists = {follow_value(found): found for found in lists}
+        self.choices = [
+            (value, f"{found.title} (by {found.owner.get_username()})") for value, found in self.lists.items()
+        ]
+
+    def clean(self, value) -> list[Collection]:
+        return [self.lists[chosen] for chosen in super().clean(value)]
 
 
 class PreferencesForm(KeywordFiltersForm):
@@ -108,7 +121,6 @@ class PreferencesForm(KeywordFiltersForm):
     )
     lists = ListChoices(
         label="Shared lists",
-        queryset=Collection.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The papers put on each list since the last digest, with a link to the list.",
@@ -132,18 +144,19 @@ class PreferencesForm(KeywordFiltersForm):
         "for_you",
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        """The lists offered are those followed already and those asked for (a list's "Follow by
-        e-mail" link, or the form sent back): the site's lists are too many to offer them all."""
+    def __init__(self, *args, followed_lists: Iterable[int] = (), **kwargs) -> None:
+        """The lists offered are those followed already and those asked for (a list's "by e-mail"
+        link, or the form sent back): the site's lists are too many to offer them all."""
         super().__init__(*args, **kwargs)
-        wanted = [*self.initial.get("lists", ()), *(self.data.getlist("lists") if self.is_bound else ())]
-        ids = {int(value) for value in map(str, wanted) if value.isdigit() and int(value) < _BIGGEST_ID}
-        self.fields["lists"].queryset = (
-            followable_lists().filter(pk__in=sorted(ids)[:50]).select_related("owner")
-        )
+        asked = [*self.initial.get("lists", ()), *(self.data.getlist("lists") if self.is_bound else ())]
+        offered = lists_to_follow(asked, followed_lists)
+        self.fields["lists"].offer(offered)
+        followed = set(followed_lists)
+        if followed:
+            self.initial["lists"] = [follow_value(found) for found in offered if found.pk in followed]
 
     def interest_fields(self) -> list:
-        offered = [name for name in self.INTEREST_FIELDS if name != "lists" or self.fields["lists"].queryset]
+        offered = [name for name in self.INTEREST_FIELDS if name != "lists" or self.fields["lists"].lists]
         return [self[name] for name in offered]
 
     def clean(self) -> dict:
@@ -165,6 +178,12 @@ class PreferencesForm(KeywordFiltersForm):
         return data
 
     @classmethod
+    def for_subscription(cls, subscription: Subscription, data=None) -> PreferencesForm:
+        """The form of a subscription's manage page: its current preferences, or ``data`` sent back."""
+        followed = subscription.interests.filter(kind=Interest.Kind.LIST).values_list("value", flat=True)
+        return cls(data, initial=cls.initial_for(subscription), followed_lists=[int(pk) for pk in followed])
+
+    @classmethod
     def initial_for(cls, subscription: Subscription) -> dict:
         """The form's values for a subscription's current preferences."""
         interests = list(subscription.interests.all())
@@ -176,7 +195,6 @@ class PreferencesForm(KeywordFiltersForm):
             "categories": " ".join(i.value for i in interests if i.kind == Interest.Kind.CATEGORY),
             "topics": [int(i.value) for i in interests if i.kind == Interest.Kind.TOPIC],
             "search": subscriptions.saved_query(search) if search else "",
-            "lists": [int(i.value) for i in interests if i.kind == Interest.Kind.LIST],
             **cls.initial_filters(subscription.keyword_filter),
         }
 

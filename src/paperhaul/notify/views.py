@@ -94,9 +94,7 @@ def confirm(request: HttpRequest, subscription: Subscription, token: str) -> Htt
 @require_http_methods(["GET", "POST"])
 @_linked()
 def manage(request: HttpRequest, subscription: Subscription, token: str) -> HttpResponse:
-    form = PreferencesForm(
-        request.POST if request.method == "POST" else None, initial=PreferencesForm.initial_for(subscription)
-    )
+    form = PreferencesForm.for_subscription(subscription, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if request.POST.get("action") == "resubscribe":
             subscriptions.resubscribe(subscription)

@@ -93,6 +93,7 @@ def _list_page(
         **marks(request.user, [entry.paper_id for entry in shown]),
         "can_edit": collections.may_edit(request.user, collection),
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
+        "follow_value": collections.follow_value(collection),
         "max_text": collections.MAX_TEXT,
         "max_request_bytes": settings.PAPERHAUL_MAX_REQUEST_BYTES,
     }
