@@ -8,6 +8,8 @@ import json
 import orjson
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from werkzeug import Request, Response
 
@@ -276,8 +278,11 @@ def test_counts_are_kept_shown_and_never_overwrite_arxiv_s_metadata(counts_api, 
     assert f"cited by: 151,234 (Semantic Scholar, {cited['as_of']})" in capsys.readouterr().out
     call_command("show", "1706.03762", "--json")
     assert json.loads(capsys.readouterr().out)["citations"]["count"] == 151234
-    html = client.get("/papers/1706.03762").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/papers/1706.03762").content.decode()
     assert "<dt>Cited by</dt>" in html and ">151,234 papers</a>, 18,765 building on it" in html
+    counts_read = [q["sql"] for q in queries if "semantic-scholar" in q["sql"] and "sourcerecord" in q["sql"]]
+    assert len(counts_read) == 1, "the page reads the counts once"
 
     call_command("sync", "semantic-scholar")  # counted today: nothing is due
     assert capsys.readouterr().out.strip() == "added 0 / updated 0 / unchanged 0 / failed 0"

@@ -77,7 +77,9 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "on_lists": collections.containing(paper)[:ON_LISTS],
         "my_lists": collections.editable_by(request.user),
         "categories": category_names(paper),
-        "enrichment": for_papers([paper.pk]).get(paper.pk, NOTHING),
+        "enrichment": for_papers([paper.pk], cited={paper.pk: cited["count"]} if cited else {}).get(
+            paper.pk, NOTHING
+        ),
         "outbound": links.outbound(paper),
         "license_url": paper.license if links.is_web_address(paper.license) else "",
         "thread": comments.thread(paper, request.user),
