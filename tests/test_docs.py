@@ -68,3 +68,10 @@ def test_the_readme_tour_shows_what_its_imports_print(cli, shared):
         assert done.code == 0, done.stderr
         printed = (done.stdout + done.stderr).splitlines()
         assert printed == shown.splitlines(), f"paperhaul {command}"
+
+
+def test_the_documented_list_import_limit_is_the_code_s():
+    from paperhaul.community.list_fetching import MAX_FETCHED
+
+    text = " ".join((ROOT / "docs" / "web.md").read_text().split())
+    assert f"OpenReview forum), up to {MAX_FETCHED} a file, are then fetched" in text

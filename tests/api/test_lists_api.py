@@ -118,6 +118,7 @@ def test_a_reference_file_fills_a_list_through_the_api(client, papers, reader, a
         "added": 1,
         "already": 0,
         "fetched": 0,
+        "queued": 0,
         "missing": ["Not Here At All"],
         "unreadable": [],
     }

@@ -288,9 +288,80 @@ def test_a_bibtex_file_fills_a_list(reader_client, group_list, papers, settings,
     ]
     message = page.content.decode()
     assert "2 papers added to the list, 1 of them fetched from arXiv, 2 already on it" in message
-    assert "1 not in the library (add each by its address): A Journal Paper Nobody Has Here" in message
-    assert "1 could not be read: " in message
+    assert (
+        "1 more, named by a DOI or an address, is being fetched and goes on the list when it comes" in message
+    )
+    assert "not in the library" not in message and "1 could not be read: " in message
+    assert "Fetching 1 paper of the imported file from their sources: 0 tried" in message
     assert httpserver.log[0][0].args["id_list"] == "2311.11077", "one request, for the arXiv paper only"
+
+
+def landing_page(title: str, doi: str) -> str:
+    """A publisher's page for a DOI, as reference managers read it."""
+    return (
+        f'<html><head><meta name="citation_title" content="{title}">'
+        f'<meta name="citation_author" content="Grace Hopper"><meta name="citation_doi" content="{doi}">'
+        f'<meta name="citation_publication_date" content="2021/03/01"></head><body></body></html>'
+    )
+
+
+def test_papers_named_by_a_doi_are_fetched_after_the_import_and_put_on_the_list(
+    reader_client, group_list, papers, settings, httpserver, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tasks_db.models import DBTaskResult
+
+    from paperhaul.community.list_fetching import fetch_onto_list
+    from paperhaul.community.models import ListFetch
+
+    settings.PAPERHAUL_DOI_RESOLVER_URL = httpserver.url_for("/doi")
+    httpserver.expect_request("/doi/10.1000/found1").respond_with_data(
+        landing_page("Compilers for Everyone", "10.1000/found1"), content_type="text/html"
+    )
+    httpserver.expect_request("/doi/10.1000/gone2").respond_with_data("no such DOI", status=404)
+    bib = (
+        "@article{a, title = {Compilers for Everyone}, doi = {10.1000/found1}}\n"
+        "@article{b, title = {A Vanished Paper}, doi = {10.1000/gone2}}\n"
+        "@misc{c, title = {Sparse Attention for Long Documents}, eprint = {2401.00002}}\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reader_client.post(f"{LIST}import/", {"file": SimpleUploadedFile("refs.bib", bib.encode())})
+    assert httpserver.log == [], "nothing is fetched while the reader waits"
+    [queued] = DBTaskResult.objects.filter(task_path=fetch_onto_list.module_path)
+
+    assert fetch_onto_list.call(*queued.args_kwargs["args"]) == "added 1 of 2"
+
+    page = reader_client.get(LIST)
+    assert titles(page)[-1] == "Compilers for Everyone"
+    text = page.content.decode()
+    assert (
+        "1 of 2 papers put on the list. Not fetched (add each by its address once its source answers):"
+        in text
+    )
+    assert "<li>A Vanished Paper: " in text and "404" in text
+    assert ListFetch.objects.get().finished
+    assert fetch_onto_list.call(queued.args_kwargs["args"][0]) == "nothing to do", "run twice, fetched once"
+    assert len(httpserver.log) == 2
+    visitor = Client().get(LIST).content.decode()
+    assert 'id="list-fetch"' not in visitor, "only its editors are told"
+
+
+def test_a_fetch_stopped_midway_goes_on_where_it_stopped(reader, group_list, settings, httpserver):
+    from paperhaul.community.list_fetching import fetch_onto_list
+    from paperhaul.community.models import ListFetch
+
+    settings.PAPERHAUL_DOI_RESOLVER_URL = httpserver.url_for("/doi")
+    httpserver.expect_request("/doi/10.1000/second").respond_with_data(
+        landing_page("The Second Paper", "10.1000/second"), content_type="text/html"
+    )
+    wanted = [
+        {"key": "doi:10.1000/first", "title": "The First Paper"},
+        {"key": "doi:10.1000/second", "title": "The Second Paper"},
+    ]
+    fetch = ListFetch.objects.create(collection=group_list, started_by=reader, wanted=wanted, done=1, added=1)
+    assert fetch_onto_list.call(fetch.pk) == "added 2 of 2"
+    assert [entry[0].path for entry in httpserver.log] == ["/doi/10.1000/second"], "the first: not again"
+    assert group_list.items.order_by("-position").first().paper.title == "The Second Paper"
 
 
 def test_a_file_that_cannot_be_used_changes_nothing(

@@ -86,6 +86,7 @@ class ListImportOut(Schema):
     added: int
     already: int
     fetched: int
+    queued: int
     missing: list[str]
     unreadable: list[str]
 
@@ -212,7 +213,8 @@ def copy_list(request: HttpRequest, username: str, slug: str):
 )
 def import_references(request: HttpRequest, username: str, slug: str, data: ListImportIn):
     """Put the papers of a BibTeX or RIS text on the list (``format``: bib or ris, else told by the
-    text): those the library has and arXiv papers (fetched); the others are named in ``missing``."""
+    text): those the library has and arXiv papers (fetched); those named by a DOI or an address are
+    fetched after it (``queued``); the others are named in ``missing``."""
     found = _found(request, username, slug)
     collections.check_editor(request.auth, found)
     limits.enforce(request, "comment")

@@ -3,9 +3,11 @@ JabRef, EndNote): a reading group's syllabus kept elsewhere becomes a list in on
 
 The papers of the file the library has (by arXiv id, DOI, URL or exact title) go on the list in
 the file's order. arXiv papers it lacks are fetched from arXiv's API (all of them in one request
-per 2,000 ids, at arXiv's pace), so what a reader's file brings into the shared library is arXiv's
-own metadata, never the file's text. Other entries the library lacks are named back, to be added
-by their address (fetched from their source) or imported by a curator on the Library page.
+per 2,000 ids, at arXiv's pace), so what a reader's file brings into the shared library is its
+sources' own metadata, never the file's text. Papers it lacks that are named by a DOI or an
+address are fetched from their sources after the import, by a task that puts each on the list as
+it comes (list_fetching.py, up to MAX_FETCHED a file); entries known by their title alone are
+named back, to be added by their address.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
-from paperhaul.community import collections
+from paperhaul.community import collections, list_fetching
 from paperhaul.community.models import Collection
 from paperhaul.errors import InputError, RecordError
 from paperhaul.papers import ids
@@ -34,12 +36,14 @@ NAMED_BACK = 20  # the missing and unreadable entries a message names (the count
 
 @dataclass
 class Filled:
-    """What an import did: papers put on the list, already on it, fetched from arXiv first, and
-    the entries it could not use (not in the library and not on arXiv, or unreadable)."""
+    """What an import did: papers put on the list, already on it, fetched from arXiv first, left to
+    fetch from their sources after it (``queued``), and the entries it could not use (known by
+    their title alone, or unreadable)."""
 
     added: int = 0
     already: int = 0
     fetched: int = 0
+    queued: int = 0
     missing: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
 
@@ -49,6 +53,15 @@ class Filled:
             parts.append(f"{self.fetched} of them fetched from arXiv")
         if self.already:
             parts.append(f"{self.already} already on it")
+        if self.queued == 1:
+            parts.append(
+                "1 more, named by a DOI or an address, is being fetched and goes on the list when it comes"
+            )
+        elif self.queued:
+            parts.append(
+                f"{self.queued} more, named by a DOI or an address, are being fetched from their sources"
+                " and go on the list as they come"
+            )
         if self.missing:
             named = "; ".join(self.missing[:NAMED_BACK]) + ("; …" if len(self.missing) > NAMED_BACK else "")
             parts.append(f"{len(self.missing)} not in the library (add each by its address): {named}")
@@ -89,15 +102,19 @@ def fill(user: AbstractBaseUser, collection: Collection, text: str, fmt: str) ->
     found = {id(record): _in_library(record) for record in records}
     fetched = _fetch_from_arxiv([r for r in records if found[id(r)] is None])
     filled.fetched = len(fetched)
-    papers = []
+    papers, later = [], []
     for record in records:
         paper = found[id(record)] or fetched.get(record.key)
-        if paper is None:
-            filled.missing.append(record.title[:120] or record.key)
-        else:
+        if paper is not None:
             papers.append(paper)
+        elif list_fetching.fetchable(record) and len(later) < list_fetching.MAX_FETCHED:
+            later.append(record)
+        else:
+            filled.missing.append(record.title[:120] or record.key)
     filled.added = collections.add_many(user, collection, papers)  # together, or none
     filled.already = len(papers) - filled.added
+    filled.queued = len(later)
+    list_fetching.start(user, collection, later)
     return filled
 
 

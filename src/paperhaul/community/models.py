@@ -161,3 +161,33 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} on list {self.collection_id}"
+
+
+class ListFetch(models.Model):
+    """The papers of a file imported into a list (community/list_import.py) that the library lacked
+    and that are not on arXiv, named by a DOI or an address: a task fetches them from their sources
+    after the import (community/list_fetching.py) and puts each on the list as it comes. The list's
+    page shows how far it got and what could not be fetched."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="fetches")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    wanted = models.JSONField(
+        default=list, help_text='[{"key": "doi:…", "title": "…"}, …] in the file\'s order'
+    )
+    done = models.PositiveIntegerField(default=0, help_text="How many of the wanted papers were tried.")
+    added = models.PositiveIntegerField(default=0)
+    failed = models.JSONField(default=list, help_text="The title of each paper not fetched, with why.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{len(self.wanted)} papers for list {self.collection_id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperhaul.community import collections, limits, list_import
+from paperhaul.community import collections, limits, list_fetching, list_import
 from paperhaul.community.models import Collection, CollectionItem
 from paperhaul.community.reactions import marks
 from paperhaul.enrich.display import attach
@@ -81,6 +81,7 @@ def _list_page(
     request: HttpRequest, collection: Collection, context: dict, status: int = 200
 ) -> HttpResponse:
     entries = collections.counted_items(collection)
+    can_edit = collections.may_edit(request.user, collection)
     query = request.GET.get("q", "").strip()[:200]
     shown = collections.matching(entries, query) if query else entries
     attach([entry.paper for entry in shown])
@@ -91,9 +92,11 @@ def _list_page(
         "query": query,
         "editors": collection.editors.order_by("username"),
         **marks(request.user, [entry.paper_id for entry in shown]),
-        "can_edit": collections.may_edit(request.user, collection),
+        "can_edit": can_edit,
         "is_owner": request.user.is_authenticated and request.user.pk == collection.owner_id,
         "follow_value": collections.follow_value(collection),
+        "fetch": list_fetching.latest(collection) if can_edit else None,
+        "max_fetched": list_fetching.MAX_FETCHED,
         "max_text": collections.MAX_TEXT,
         "max_request_bytes": settings.PAPERHAUL_MAX_REQUEST_BYTES,
     }
