@@ -196,8 +196,24 @@ def test_a_reading_group_keeps_a_shared_list(browser, page, site):
     assert not axe_violations(page, "/u/hopper/lists/reading-group-speech/")
     items = page.locator(".list-entries > li .paper-title")
     expect(items).to_have_count(2)
+    page.evaluate("window.stayed = true")  # gone if the page reloads
     page.get_by_role("button", name=re.compile(r"^up\b")).click()
     expect(items.first).to_have_text(re.compile("Diffusion"))
+    expect(page.locator("#list-said")).to_have_text(re.compile("^Moved up: Diffusion Model Alignment"))
+    first = page.locator(".list-entries > li").first
+    expect(first.locator("button[value=up]")).to_be_hidden()
+    expect(first.locator("button[value=down]")).to_be_focused()
+    assert page.evaluate("window.stayed === true"), "moved in place, without a reload"
     screenshot(page, "list-desktop-light")
+    page.reload()
+    expect(items.first).to_have_text(re.compile("Diffusion"))  # the server has the new order
+    page.evaluate("window.stayed = true")
+    page.locator(".list-entries > li").nth(1).get_by_role("button", name=re.compile(r"^remove\b")).click()
+    expect(items).to_have_count(1)
+    expect(page.locator("#list-said")).to_have_text(re.compile("^Removed: "))
+    expect(page.locator(".list-entries > li button[value=down]")).to_be_hidden()
+    assert page.evaluate("window.stayed === true")
+    page.reload()
+    expect(items).to_have_count(1)
     page.goto("/lists/")
     expect(page.get_by_role("link", name="Reading group: speech").first).to_be_visible()

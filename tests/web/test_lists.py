@@ -77,6 +77,10 @@ def test_editors_change_the_papers_and_only_the_owner_the_settings(other_reader,
         sparse.paper_id,
         dpo.paper_id,
     ]
+    said = other.post(f"{LIST}items/{sparse.pk}/", {"action": "down"}, headers={"Accept": "application/json"})
+    assert said.json() == {"done": "down"}, "the page's script moves the entry itself"
+    assert CollectionItem.objects.order_by("position")[0].pk == dpo.pk
+    other.post(f"{LIST}items/{sparse.pk}/", {"action": "up"})
     other.post(f"{LIST}items/{dpo.pk}/", {"action": "comment", "comment": "Now second."})
     assert CollectionItem.objects.get(pk=dpo.pk).comment_html == "<p>Now second.</p>\n"
     assert other.get(f"{LIST}edit/").status_code == 403

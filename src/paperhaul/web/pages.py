@@ -1,4 +1,5 @@
-"""Paging through long lists without counting them (a count over a million rows costs more than a page)."""
+"""Helpers of the pages: paging through long lists without counting them (a count over a million
+rows costs more than a page), and telling the page's script from a browser's form."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 
 PER_PAGE = 30
 MAX_PAGE = 500
@@ -44,3 +45,8 @@ def window(items, number: int, per_page: int = PER_PAGE) -> Page:
     if number > 1 and not rows:
         raise Http404("no such page")
     return Page(rows[:per_page], number, len(rows) > per_page, per_page)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the caller is the page's script (enhance.js), which asks for JSON."""
+    return "application/json" in request.headers.get("Accept", "")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -24,7 +24,7 @@ from paperhaul.papers.fetching import find_or_fetch
 from paperhaul.papers.ids import key_kind
 from paperhaul.web.caching import for_signed_out_readers, forget_page
 from paperhaul.web.list_forms import ListForm
-from paperhaul.web.pages import page_number, window
+from paperhaul.web.pages import page_number, wants_json, window
 from paperhaul.web.views.errors import error_page
 
 
@@ -188,6 +188,8 @@ def item(request: HttpRequest, username: str, slug: str, pk: int) -> HttpRespons
     except InputError as exc:
         return error_page(request, 400, str(exc))
     _changed(collection)
+    if wants_json(request):  # the page's script moves or takes away the entry itself
+        return JsonResponse({"done": action})
     return redirect(list_path(collection) + ("" if action == "remove" else f"#item-{entry.pk}"))
 
 

@@ -29,6 +29,7 @@ from paperhaul.papers.refresh import is_incomplete
 from paperhaul.search import service, store
 from paperhaul.web import links
 from paperhaul.web.caching import for_signed_out_readers
+from paperhaul.web.pages import wants_json
 from paperhaul.web.views.errors import error_page
 
 RELATED = 8
@@ -129,11 +130,6 @@ def _related(paper: Paper) -> list[service.Hit]:
     return hits
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    """Whether the caller is the page's script (enhance.js), which asks for JSON."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _back(request: HttpRequest, paper: Paper) -> HttpResponse:
     """Back to the page the form was on (``next``, when it is on this site), else the paper page."""
     target = request.POST.get("next", "")
@@ -154,7 +150,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper, pk=pk)
     limits.enforce(request, "vote")
     state = reactions.toggle_upvote(request.user, paper)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"voted": state.voted, "upvotes": state.upvotes})
     return _back(request, paper)
 
@@ -169,11 +165,11 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     limits.enforce(request, "vote")
     row = reading.entry(request.user, paper)
     if row is not None and row.note and request.POST.get("confirm") != "1":
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"detail": "the paper carries your note: confirm on the page"}, status=409)
         return render(request, "papers/unsave.html", {"paper": paper, "row": row})
     saved = reactions.set_saved(request.user, paper, row is None)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"saved": saved})
     return _back(request, paper)
 
