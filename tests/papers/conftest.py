@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
-from paperhaul.papers.models import Paper, PossibleDuplicate
+from paperhaul.papers.models import Paper, PossibleDuplicate, SourceRecord
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
 
@@ -52,3 +52,15 @@ def pair() -> tuple[Paper, Paper]:
 
 def user(name: str):
     return get_user_model().objects.create_user(name, f"{name}@example.org", "pw-long-enough")
+
+
+def add_count(paper: Paper, citations: int) -> SourceRecord:
+    """The paper's citation count, as `paperhaul sync semantic-scholar` keeps it."""
+    return SourceRecord.objects.create(
+        paper=paper,
+        source="semantic-scholar",
+        source_id=paper.key,
+        fetched_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        payload_hash=str(citations),
+        data={"citations": citations},
+    )

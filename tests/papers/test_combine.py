@@ -22,7 +22,7 @@ from paperhaul.papers.lookup import category_names, find_paper
 from paperhaul.papers.models import Identifier, Paper, PossibleDuplicate, SourceRecord
 from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
-from tests.papers.conftest import FORUM, PREPRINT, TITLE, add_paper, user
+from tests.papers.conftest import FORUM, PREPRINT, TITLE, add_count, add_paper, user
 
 pytestmark = pytest.mark.django_db
 
@@ -143,15 +143,8 @@ def test_reports_with_third_items_follow_with_their_status(pair):
 
 def test_one_citation_count_stays(pair):
     preprint, forum = pair
-    for paper, count in ((preprint, 12), (forum, 3)):
-        SourceRecord.objects.create(
-            paper=paper,
-            source="semantic-scholar",
-            source_id=paper.key,
-            fetched_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-            payload_hash=str(count),
-            data={"citations": count},
-        )
+    add_count(preprint, 12)
+    add_count(forum, 3)
     combine(preprint, forum)
     assert list(SourceRecord.objects.filter(source="semantic-scholar").values_list("source_id", "data")) == [
         (PREPRINT, {"citations": 12})
@@ -160,14 +153,7 @@ def test_one_citation_count_stays(pair):
 
 def test_the_other_count_is_renamed_when_the_kept_paper_has_none(pair):
     preprint, forum = pair
-    SourceRecord.objects.create(
-        paper=forum,
-        source="semantic-scholar",
-        source_id=FORUM,
-        fetched_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-        payload_hash="x",
-        data={"citations": 3},
-    )
+    add_count(forum, 3)
     combine(preprint, forum)
     assert SourceRecord.objects.get(source="semantic-scholar").source_id == PREPRINT
 

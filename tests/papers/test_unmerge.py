@@ -24,7 +24,7 @@ from paperhaul.papers.records import PaperRecord
 from paperhaul.papers.upsert import Library
 from paperhaul.search.models import Embedding
 from paperhaul.search.service import SearchRequest, search
-from tests.papers.conftest import FORUM, PREPRINT, TITLE, add_paper, user
+from tests.papers.conftest import FORUM, PREPRINT, TITLE, add_count, add_paper, user
 
 pytestmark = pytest.mark.django_db
 
@@ -164,15 +164,8 @@ def test_hauls_digests_topics_takeaways_counts_and_vectors_go_back(pair):
     PaperTopic.objects.create(paper=forum, topic=topic, confidence=1.0)
     Takeaway.objects.create(paper=forum, method="person", text="The forum's takeaway.")
     Takeaway.objects.create(paper=preprint, method="person", text="The preprint's takeaway.")
-    for paper, count in ((preprint, 12), (forum, 3)):
-        SourceRecord.objects.create(
-            paper=paper,
-            source="semantic-scholar",
-            source_id=paper.key,
-            fetched_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-            payload_hash=str(count),
-            data={"citations": count},
-        )
+    add_count(preprint, 12)
+    add_count(forum, 3)
     vector = Embedding.objects.create(
         paper=forum,
         model="m",

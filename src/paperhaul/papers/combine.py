@@ -71,11 +71,7 @@ class Merged:
     @property
     def moved_phrases(self) -> list[str]:
         """What moved, in words: "1 vote", "2 comments"."""
-        return [
-            f"{count} {self.singular.get(label, label) if count == 1 else label}"
-            for label, count in self.moved.items()
-            if count
-        ]
+        return merge_log.in_words(self.moved, self.singular)
 
     def summary(self) -> str:
         moved = ", ".join(self.moved_phrases)

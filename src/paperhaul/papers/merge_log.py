@@ -29,6 +29,15 @@ def relations() -> list[models.ForeignObjectRel]:
     return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
 
 
+def in_words(counts: dict[str, int], singular: dict[str, str]) -> list[str]:
+    """Counts of rows by kind (the model's plural name) in words: "1 vote", "2 comments"."""
+    return [
+        f"{count} {singular.get(label, label) if count == 1 else label}"
+        for label, count in counts.items()
+        if count
+    ]
+
+
 def identity(row: Row) -> tuple[str, str]:
     return row["model"], str(row["pk"])
 

@@ -36,7 +36,7 @@ from paperhaul.errors import InputError
 from paperhaul.papers import ids
 from paperhaul.papers.combine import OWN_RELATIONS
 from paperhaul.papers.lookup import find_paper
-from paperhaul.papers.merge_log import Row, Rows, identity, relations, serialised
+from paperhaul.papers.merge_log import Row, Rows, identity, in_words, relations, serialised
 from paperhaul.papers.models import Merge, Paper
 from paperhaul.papers.signals import papers_unmerged
 from paperhaul.papers.upsert import announce_change
@@ -59,11 +59,7 @@ class Undone:
     @property
     def attached_phrases(self) -> list[str]:
         """What the restored item has again, in words: "1 identifier", "2 comments"."""
-        return [
-            f"{count} {self.singular.get(label, label) if count == 1 else label}"
-            for label, count in self.attached.items()
-            if count
-        ]
+        return in_words(self.attached, self.singular)
 
     def summary(self) -> str:
         attached = ", ".join(self.attached_phrases)
