@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from paperhaul.web.links import paper_path
-from tests.browser.conftest import DESKTOP, PHONE, Site, axe_violations, running_site
+from tests.browser.conftest import DESKTOP, PHONE, Site, axe_violations, running_site, screenshot
 from tests.cli import Cli
 
 CURATOR, PASSWORD = "curator", "a long and unusual passphrase 42"
@@ -160,6 +160,7 @@ def test_a_curator_merges_an_openreview_version_into_its_arxiv_paper_and_undoes_
     undo = page.get_by_role("link", name="Undo…").get_attribute("href")
     assert not violations(page, "/library/merges/") and not violations(page, undo)
     assert "It has again: 1 identifier" in page.locator(".merge-effects").inner_text()
+    screenshot(page, "undo-merge")
     page.get_by_role("button", name="Undo the merge").click()
     page.wait_for_load_state()
     assert page.url.endswith(paper_path("url:" + forum("2511.20002")))
