@@ -109,6 +109,11 @@ def test_a_merge_found_wrong_is_undone_from_the_merges_page(curator_client, pair
     Vote.objects.create(user=reader, paper=forum)
     curator_client.post("/library/merge/", {"keep": PREPRINT, "other": FORUM})
     merge = Merge.objects.get()
+    kept_page = curator_client.get(paper_path(preprint)).content.decode()
+    assert (
+        f'<a href="/library/merges/{merge.pk}/undo/">undo…</a>' in kept_page
+        and f"Took in <code>{FORUM}" in kept_page
+    )
     listed = curator_client.get("/library/merges/").content.decode()
     assert f"<code>{FORUM}</code></strong> (“Sparse mixtures of adapters”) into" in listed
     assert f"Merge {merge.pk}," in listed and " by curator. Merged " in listed
@@ -134,6 +139,7 @@ def test_a_merge_found_wrong_is_undone_from_the_merges_page(curator_client, pair
     )
     listed = curator_client.get("/library/merges/").content.decode()
     assert "Undone " in listed and f'href="{undo_url}"' not in listed
+    assert "Took in" not in curator_client.get(paper_path(preprint)).content.decode()
     again = curator_client.post(undo_url)
     assert again.status_code == 400 and "was undone already" in again.content.decode()
     assert Paper.objects.count() == 2
@@ -150,7 +156,8 @@ def test_readers_and_visitors_cannot_review_or_merge(client, reader, pair):
     assert client.get("/library/merges/").status_code == 403
     assert client.post(undo_url).status_code == 403
     assert Paper.objects.count() == 1 and Merge.objects.get().undone_at is None
-    assert "Same paper as another item?" not in client.get(paper_path(pair[0])).content.decode()
+    shown = client.get(paper_path(pair[0])).content.decode()
+    assert "Same paper as another item?" not in shown and "Took in" not in shown
 
 
 def test_readers_cannot_dismiss_a_report(client, reader, pair):

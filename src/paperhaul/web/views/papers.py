@@ -24,7 +24,7 @@ from paperhaul.papers.citation_counts import counts_of
 from paperhaul.papers.citation_graph import SHOWN, in_library
 from paperhaul.papers.ids import try_canonical_key
 from paperhaul.papers.lookup import category_names, find_paper
-from paperhaul.papers.models import Paper
+from paperhaul.papers.models import Merge, Paper
 from paperhaul.papers.refresh import is_incomplete
 from paperhaul.search import service, store
 from paperhaul.web import links
@@ -36,6 +36,7 @@ RELATED = 8
 ON_LISTS = 10  # the public lists a paper's page names
 RELATED_CACHE_SECONDS = 3600
 REDIRECT_SECONDS = 86400
+MERGES_SHOWN = 5
 log = logging.getLogger(__name__)
 
 
@@ -96,6 +97,7 @@ def _paper_page(request: HttpRequest, paper: Paper, status: int = 200, **extra) 
         "citation": bibtex.bibliography([paper]),
         "citation_meta": links.citation_meta(paper),
         "can_fetch": request.user.is_staff and is_incomplete(paper),
+        "merges_into": _merges_into(paper) if request.user.is_staff else [],
         "comment_text": "",
         "comment_error": "",
         "reply_to": None,
@@ -128,6 +130,11 @@ def _related(paper: Paper) -> list[service.Hit]:
             return []
         cache.set(key, hits, RELATED_CACHE_SECONDS)
     return hits
+
+
+def _merges_into(paper: Paper) -> list[Merge]:
+    """The merges into this paper not undone, for its curators to undo one found wrong."""
+    return list(Merge.objects.filter(kept_id=paper.pk, undone_at=None).select_related("by")[:MERGES_SHOWN])
 
 
 def _back(request: HttpRequest, paper: Paper) -> HttpResponse:
