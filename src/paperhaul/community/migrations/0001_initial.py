@@ -6,184 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("papers", "0002_job"),
+        ('papers', '0002_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PaperActivity",
+            name='PaperActivity',
             fields=[
-                (
-                    "paper",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="activity",
-                        serialize=False,
-                        to="papers.paper",
-                    ),
-                ),
-                ("upvotes", models.PositiveIntegerField(db_index=True, default=0)),
-                ("comments", models.PositiveIntegerField(default=0)),
-                ("last_activity_at", models.DateTimeField(db_index=True, null=True)),
+                ('paper', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='activity', serialize=False, to='papers.paper')),
+                ('upvotes', models.PositiveIntegerField(db_index=True, default=0)),
+                ('comments', models.PositiveIntegerField(default=0)),
+                ('last_activity_at', models.DateTimeField(db_index=True, null=True)),
             ],
             options={
-                "verbose_name_plural": "paper activity",
+                'verbose_name_plural': 'paper activity',
             },
         ),
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("body", models.TextField()),
-                ("body_html", models.TextField(editable=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("edited_at", models.DateTimeField(blank=True, null=True)),
-                ("deleted_at", models.DateTimeField(blank=True, null=True)),
-                ("hidden_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="comments",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "hidden_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "paper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="discussion",
-                        to="papers.paper",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="replies",
-                        to="community.comment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('body', models.TextField()),
+                ('body_html', models.TextField(editable=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('edited_at', models.DateTimeField(blank=True, null=True)),
+                ('deleted_at', models.DateTimeField(blank=True, null=True)),
+                ('hidden_at', models.DateTimeField(blank=True, null=True)),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discussion', to='papers.paper')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='community.comment')),
             ],
             options={
-                "ordering": ["created_at", "id"],
-                "permissions": [("moderate_comment", "Can hide and show any comment")],
-                "indexes": [models.Index(fields=["paper", "created_at"], name="comment_paper_idx")],
+                'ordering': ['created_at', 'id'],
+                'permissions': [('moderate_comment', 'Can hide and show any comment')],
+                'indexes': [models.Index(fields=['paper', 'created_at'], name='comment_paper_idx')],
             },
         ),
         migrations.CreateModel(
-            name="SavedPaper",
+            name='SavedPaper',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "paper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="papers.paper"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="saved",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='papers.paper')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
-                "constraints": [models.UniqueConstraint(fields=("user", "paper"), name="uniq_saved_paper")],
+                'ordering': ['-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'paper'), name='uniq_saved_paper')],
             },
         ),
         migrations.CreateModel(
-            name="Submission",
+            name='Submission',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("day", models.DateField(db_index=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "paper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="submissions",
-                        to="papers.paper",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="submissions",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(db_index=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='papers.paper')),
+                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("day", "paper"), name="uniq_submission")],
+                'constraints': [models.UniqueConstraint(fields=('day', 'paper'), name='uniq_submission')],
             },
         ),
         migrations.CreateModel(
-            name="Vote",
+            name='Vote',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "paper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="papers.paper"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="votes",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='papers.paper')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("user", "paper"), name="uniq_vote")],
+                'constraints': [models.UniqueConstraint(fields=('user', 'paper'), name='uniq_vote')],
             },
         ),
     ]

@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("community", "0001_initial"),
+        ('community', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="savedpaper",
-            name="note",
-            field=models.TextField(blank=True, default="", help_text="Their private note on the paper."),
+            model_name='savedpaper',
+            name='note',
+            field=models.TextField(blank=True, default='', help_text='Their private note on the paper.'),
         ),
         migrations.AddField(
-            model_name="savedpaper",
-            name="read_at",
-            field=models.DateTimeField(
-                blank=True, help_text="When they marked it read; empty while it is to read.", null=True
-            ),
+            model_name='savedpaper',
+            name='read_at',
+            field=models.DateTimeField(blank=True, help_text='When they marked it read; empty while it is to read.', null=True),
         ),
     ]

@@ -6,107 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("community", "0002_reading_list"),
-        ("papers", "0005_references"),
+        ('community', '0002_reading_list'),
+        ('papers', '0005_references'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Collection",
+            name='Collection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("slug", models.SlugField(help_text="Its address: /u/OWNER/lists/SLUG/.", max_length=80)),
-                ("description", models.TextField(blank=True, default="", help_text="Markdown.")),
-                ("description_html", models.TextField(blank=True, default="", editable=False)),
-                (
-                    "visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "public: listed on /lists/ and the owner's profile"),
-                            ("unlisted", "unlisted: anyone with the link"),
-                            ("private", "private: the owner and the editors only"),
-                        ],
-                        default="public",
-                        max_length=8,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
-                (
-                    "editors",
-                    models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="collections",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('slug', models.SlugField(help_text='Its address: /u/OWNER/lists/SLUG/.', max_length=80)),
+                ('description', models.TextField(blank=True, default='', help_text='Markdown.')),
+                ('description_html', models.TextField(blank=True, default='', editable=False)),
+                ('visibility', models.CharField(choices=[('public', "public: listed on /lists/ and the owner's profile"), ('unlisted', 'unlisted: anyone with the link'), ('private', 'private: the owner and the editors only')], default='public', max_length=8)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('editors', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='collections', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "shared list",
-                "ordering": ["-updated_at", "-id"],
+                'verbose_name': 'shared list',
+                'ordering': ['-updated_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="CollectionItem",
+            name='CollectionItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField()),
-                ("comment", models.TextField(blank=True, default="")),
-                ("comment_html", models.TextField(blank=True, default="", editable=False)),
-                ("added_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "collection",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="items",
-                        to="community.collection",
-                    ),
-                ),
-                (
-                    "paper",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="papers.paper"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField()),
+                ('comment', models.TextField(blank=True, default='')),
+                ('comment_html', models.TextField(blank=True, default='', editable=False)),
+                ('added_at', models.DateTimeField(auto_now_add=True)),
+                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='community.collection')),
+                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='papers.paper')),
             ],
             options={
-                "verbose_name": "paper on a shared list",
-                "verbose_name_plural": "papers on shared lists",
-                "ordering": ["position", "id"],
+                'verbose_name': 'paper on a shared list',
+                'verbose_name_plural': 'papers on shared lists',
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.AddConstraint(
-            model_name="collection",
-            constraint=models.UniqueConstraint(fields=("owner", "slug"), name="uniq_collection_slug"),
+            model_name='collection',
+            constraint=models.UniqueConstraint(fields=('owner', 'slug'), name='uniq_collection_slug'),
         ),
         migrations.AddConstraint(
-            model_name="collectionitem",
-            constraint=models.UniqueConstraint(fields=("collection", "paper"), name="uniq_collection_paper"),
+            model_name='collectionitem',
+            constraint=models.UniqueConstraint(fields=('collection', 'paper'), name='uniq_collection_paper'),
         ),
     ]
