@@ -149,9 +149,9 @@ class PreferencesForm(KeywordFiltersForm):
         link, or the form sent back): the site's lists are too many to offer them all."""
         super().__init__(*args, **kwargs)
         asked = [*self.initial.get("lists", ()), *(self.data.getlist("lists") if self.is_bound else ())]
-        offered = lists_to_follow(asked, followed_lists)
-        self.fields["lists"].offer(offered)
         followed = set(followed_lists)
+        offered = lists_to_follow(asked, followed)
+        self.fields["lists"].offer(offered)
         if followed:
             self.initial["lists"] = [follow_value(found) for found in offered if found.pk in followed]
 
