@@ -263,3 +263,26 @@ def test_a_merge_is_named_by_its_number_or_by_either_item(pair):
     ):
         unmerge.find("2310.01234")
     assert unmerge.find(FORUM) == merge
+
+
+def test_a_deleted_account_leaves_nothing_in_the_merge_records(pair):
+    preprint, forum = pair
+    ada, alan = user("ada"), user("alan")
+    for paper in pair:
+        set_upvote(ada, paper, True)
+    reading.set_note(ada, forum, "My private thoughts.")
+    question = add_comment(ada, forum, "Is the OpenReview version different?")
+    set_upvote(alan, forum, True)
+    combine(preprint, forum)
+    ada.delete()
+
+    recorded = str(Merge.objects.values_list("before", "after").get())
+    assert "My private thoughts." not in recorded
+    undo_last()
+
+    assert list(Vote.objects.values_list("user__username", "paper_id")) == [("alan", forum.pk)]
+    assert not SavedPaper.objects.exists()
+    comment = Comment.objects.get(pk=question.pk)
+    assert comment.paper_id == forum.pk and comment.author is None, (
+        "as the live comment: kept, without its author"
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import serializers
 from django.db import models
@@ -89,3 +90,36 @@ def describe(merge: Merge) -> dict[str, Any]:
         "undone_at": merge.undone_at,
         "undone_by": merge.undone_by.get_username() if merge.undone_by else None,
     }
+
+
+def forget_account(sender: type[models.Model], instance: models.Model, **_: object) -> None:
+    """Receiver of post_delete for accounts: the copies that merge records keep follow the rules the
+    live rows followed, so nothing of a deleted account outlives it there. A row that pointed at
+    the account with CASCADE is dropped from the records (a vote, a saved paper and its note), a
+    field with SET_NULL is emptied (the author of a comment)."""
+    for merge in Merge.objects.only("before", "after"):
+        before = _without_account(merge.before, sender, instance.pk)
+        after = _without_account(merge.after, sender, instance.pk)
+        if before != merge.before or after != merge.after:
+            Merge.objects.filter(pk=merge.pk).update(before=before, after=after)
+
+
+def _without_account(rows: list[Row], account_model: type[models.Model], pk: Any) -> list[Row]:
+    kept = []
+    for row in rows:
+        try:
+            model = apps.get_model(row["model"])
+        except (LookupError, ValueError):
+            kept.append(row)
+            continue
+        fields = dict(row["fields"])
+        dropped = False
+        for fk in model._meta.concrete_fields:
+            if fk.is_relation and fk.related_model is account_model and fields.get(fk.name) == pk:
+                if fk.remote_field.on_delete is models.CASCADE:
+                    dropped = True
+                elif fk.remote_field.on_delete is models.SET_NULL:
+                    fields[fk.name] = None
+        if not dropped:
+            kept.append({**row, "fields": fields})
+    return kept
