@@ -130,6 +130,20 @@ def test_a_reference_file_fills_a_list_through_the_api(client, papers, reader, a
     )
     assert garbage.status_code == 400 and garbage.json()["detail"] == "not a BibTeX (.bib) or RIS (.ris) file"
 
+    assert client.get("/api/lists/reader/from-zotero", headers=as_reader).json()["fetching"] is None
+    by_doi = "TY  - JOUR\nTI  - A Journal Paper\nDO  - 10.1000/xyz123\nER  - \n"
+    queued = client.post("/api/lists/reader/from-zotero/import", {"text": by_doi}, headers=as_reader, **json)
+    assert (queued.json()["queued"], queued.json()["missing"]) == (1, [])
+    fetching = client.get("/api/lists/reader/from-zotero", headers=as_reader).json()["fetching"]
+    assert {k: fetching[k] for k in ("wanted", "done", "added", "failed", "finished_at")} == {
+        "wanted": 1,
+        "done": 0,
+        "added": 0,
+        "failed": [],
+        "finished_at": None,
+    }
+    assert client.get("/api/lists/reader/from-zotero").json()["fetching"] is None, "for its editors only"
+
 
 def test_a_list_is_searched_within(client, papers, reader, as_reader):
     json = {"content_type": "application/json"}

@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from paperhaul.api.auth import WRITE, viewer
 from paperhaul.api.papers import PageParams, resolve
 from paperhaul.api.schemas import PaperOut, errors, paper_item
-from paperhaul.community import collections, limits, list_import
-from paperhaul.community.models import Collection, CollectionItem
+from paperhaul.community import collections, limits, list_fetching, list_import
+from paperhaul.community.models import Collection, CollectionItem, ListFetch
 from paperhaul.community.reactions import marks
 from paperhaul.papers.fetching import find_or_fetch
 from paperhaul.web.pages import window
@@ -50,11 +50,21 @@ class ListedPaperOut(PaperOut):
     added_at: dt.datetime
 
 
+class FetchOut(Schema):
+    wanted: int
+    done: int
+    added: int
+    failed: list[str]
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
 class ListOut(ListSummaryOut):
     description: str
     description_html: str
     editors: list[str]
     created_at: dt.datetime
+    fetching: FetchOut | None = None
     papers: list[ListedPaperOut]
 
 
@@ -113,14 +123,29 @@ def _summary(collection: Collection, paper_count: int) -> dict[str, Any]:
 def _whole(request: HttpRequest, collection: Collection, query: str = "") -> dict[str, Any]:
     entries = collections.counted_items(collection)
     shown = collections.matching(entries, query) if query.strip() else entries
-    mine = marks(viewer(request), [entry.paper_id for entry in shown])
+    reader = viewer(request)
+    mine = marks(reader, [entry.paper_id for entry in shown])
+    fetch = list_fetching.latest(collection) if collections.may_edit(reader, collection) else None
     return {
         **_summary(collection, len(entries)),
         "description": collection.description,
         "description_html": collection.description_html,
         "editors": list(collection.editors.order_by("username").values_list("username", flat=True)),
         "created_at": collection.created_at,
+        "fetching": _fetching(fetch) if fetch else None,
         "papers": [_listed(entry, mine) for entry in shown],
+    }
+
+
+def _fetching(fetch: ListFetch) -> dict[str, Any]:
+    """How far the fetching of an import's papers got (community/list_fetching.py)."""
+    return {
+        "wanted": len(fetch.wanted),
+        "done": fetch.done,
+        "added": fetch.added,
+        "failed": fetch.failed,
+        "started_at": fetch.created_at,
+        "finished_at": fetch.finished_at,
     }
 
 
