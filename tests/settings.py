@@ -11,6 +11,9 @@ os.environ.setdefault("PAPERHAUL_EMBEDDING_RUNTIME", "torch")
 # No server or worker a test starts fetches papers on the daily schedule; the tests of the schedule
 # (tests/papers/ingest/test_schedule.py) name the sources they want.
 os.environ.setdefault("PAPERHAUL_FETCH_SOURCES", "")
+# The tests' sources, pages and DOI resolver are servers on 127.0.0.1; the test of the guard against
+# fetching from the server's own network turns it on (tests/papers/ingest/test_http.py).
+os.environ.setdefault("PAPERHAUL_FETCH_PRIVATE_HOSTS", "1")
 
 from paperhaul.settings import *  # noqa: F403
 

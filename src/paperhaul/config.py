@@ -53,6 +53,11 @@ SETTINGS: dict[str, Setting] = {
             "Retries on 5xx, 429 and time-outs before a source is unreachable.",
         ),
         Setting("PAPERHAUL_HTTP_BACKOFF", "2", "First back-off in seconds, doubled on each retry."),
+        Setting(
+            "PAPERHAUL_FETCH_PRIVATE_HOSTS",
+            "0",
+            "1 lets papers be fetched by an address on loopback or a private network (an intranet).",
+        ),
         Setting("PAPERHAUL_HTTP_MAX_BYTES", "104857600", "Largest response body read from a source."),
         Setting(
             "PAPERHAUL_USER_AGENT",

@@ -40,6 +40,10 @@ class InputError(PaperhaulError):
     """A file or argument given by the user is unusable."""
 
 
+class PrivateHost(InputError):
+    """An address to fetch names a host of the server's own network (refused, see papers/ingest/http.py)."""
+
+
 class RecordError(InputError):
     """One record of an input file is malformed."""
 

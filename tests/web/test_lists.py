@@ -68,6 +68,18 @@ def test_a_paper_the_source_cannot_give_is_refused_with_the_text_kept(
     assert CollectionItem.objects.count() == 2
 
 
+def test_an_address_on_the_server_s_own_network_is_refused(reader_client, group_list, settings, httpserver):
+    settings.PAPERHAUL_FETCH_PRIVATE_HOSTS = False
+    httpserver.expect_request("/internal").respond_with_data(
+        "<title>Admin console</title>", content_type="text/html"
+    )
+    refused = reader_client.post(LIST, {"paper": httpserver.url_for("/internal")})
+    assert refused.status_code == 400
+    said = refused.content.decode()
+    assert "is not a public address: fetching from the server&#x27;s own network is turned off" in said
+    assert httpserver.log == [] and CollectionItem.objects.count() == 2
+
+
 def test_editors_change_the_papers_and_only_the_owner_the_settings(other_reader, group_list):
     other = Client()
     other.force_login(other_reader)

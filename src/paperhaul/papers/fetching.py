@@ -49,7 +49,7 @@ def fetch_record(target: str) -> PaperRecord:
             raise SourceRejected(f"OpenReview has no paper {forum}", url=openreview.forum_url(forum))
         return record
     url = f"{settings.PAPERHAUL_DOI_RESOLVER_URL.rstrip('/')}/{rest}" if kind == "doi" else target.strip()
-    with settings_client() as client:
+    with settings_client(public_only=True) as client:
         record = webpage.fetch_page(client, url)
     if kind == "doi" and record.key != key:
         # The landing page may not declare its DOI; the DOI we asked for still names it.

@@ -7,11 +7,12 @@ import itertools
 import socket
 import time
 
+import httpx
 import pytest
 from werkzeug import Response
 
-from paperhaul.errors import SourceFormatError, SourceRejected, SourceUnavailable
-from paperhaul.papers.ingest.http import MAX_RETRY_AFTER
+from paperhaul.errors import PrivateHost, SourceFormatError, SourceRejected, SourceUnavailable
+from paperhaul.papers.ingest.http import MAX_RETRY_AFTER, refuse_private_hosts
 
 pytestmark = pytest.mark.network_source
 
@@ -207,3 +208,18 @@ def test_no_waiting_when_the_interval_has_already_passed(site, make_client, fake
     fake_clock.now += 10  # the caller spent 10 s writing records
     client.get(site.url("/feed"))
     assert fake_clock.sleeps == []
+
+
+def test_a_client_for_named_addresses_refuses_the_server_s_own_network(site, make_client):
+    site.serve("/feed", XML)
+    with pytest.raises(PrivateHost, match=r"127\.0\.0\.1 is not a public address"):
+        make_client(public_only=True).get(site.url("/feed"))
+    assert site.requests("/feed") == [], "refused before anything was sent"
+    private_hosts = ("http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8000/")
+    for private in (*private_hosts, "http://localhost:9/"):
+        with pytest.raises(PrivateHost):
+            refuse_private_hosts(httpx.Request("GET", private))
+    refuse_private_hosts(httpx.Request("GET", "https://93.184.216.34/paper"))  # a public address passes
+    assert make_client(min_interval=0).get(site.url("/feed")).content == XML, (
+        "configured sources are not held"
+    )

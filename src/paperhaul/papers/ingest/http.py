@@ -8,6 +8,7 @@ every failure into a SourceError whose message says what happened and where.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import re
 import socket
 import time
@@ -18,7 +19,13 @@ from typing import Any
 import httpx
 import orjson
 
-from paperhaul.errors import SourceError, SourceFormatError, SourceRejected, SourceUnavailable
+from paperhaul.errors import (
+    PrivateHost,
+    SourceError,
+    SourceFormatError,
+    SourceRejected,
+    SourceUnavailable,
+)
 
 MAX_RETRY_AFTER = 600.0
 
@@ -35,6 +42,7 @@ class HttpClient:
         user_agent: str = "paperhaul",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        public_only: bool = False,
     ) -> None:
         self.retries = retries
         self.backoff = backoff
@@ -48,6 +56,7 @@ class HttpClient:
             follow_redirects=True,
             max_redirects=10,
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip"},
+            event_hooks={"request": [refuse_private_hosts]} if public_only else None,
         )
 
     def close(self) -> None:
@@ -228,11 +237,34 @@ def error_document(exc: SourceError) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def settings_client(*, min_interval: float = 0.0) -> HttpClient:
-    """A client configured from Django settings (timeouts, retries, size bound, user agent)."""
+def refuse_private_hosts(request: httpx.Request) -> None:
+    """Event hook of a client that fetches what a person named (a page's address): refuse a request,
+    a redirect's too, to a host that is not on the public internet (loopback, a private network,
+    link-local, a cloud's metadata address), so that an address a reader gives cannot make the
+    server reach its own network. A host whose name does not resolve fails later, as such."""
+    host = request.url.host
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:  # a name: what it resolves to
+        try:
+            found = socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)
+        except OSError:
+            return
+        addresses = [ipaddress.ip_address(info[4][0].partition("%")[0]) for info in found]
+    if not all(address.is_global for address in addresses):
+        raise PrivateHost(
+            f"{host} is not a public address: fetching from the server's own network is turned off"
+            " (PAPERHAUL_FETCH_PRIVATE_HOSTS)"
+        )
+
+
+def settings_client(*, min_interval: float = 0.0, public_only: bool = False) -> HttpClient:
+    """A client configured from Django settings (timeouts, retries, size bound, user agent); with
+    ``public_only``, one that refuses private hosts unless PAPERHAUL_FETCH_PRIVATE_HOSTS allows them."""
     from django.conf import settings
 
     return HttpClient(
+        public_only=public_only and not settings.PAPERHAUL_FETCH_PRIVATE_HOSTS,
         timeout=settings.PAPERHAUL_HTTP_TIMEOUT,
         retries=settings.PAPERHAUL_HTTP_RETRIES,
         backoff=settings.PAPERHAUL_HTTP_BACKOFF,
