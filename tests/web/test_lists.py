@@ -434,3 +434,26 @@ def test_a_reader_copies_a_list_to_annotate_it(client, group_list, papers):
     collections.add(ada, made, papers["arxiv:2401.00004"], "Mine.")
     assert group_list.items.count() == 2, "the original is untouched"
     assert Client().post(f"{LIST}copy/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_long_fetch_takes_its_turns_with_the_worker_s_other_tasks(
+    reader, group_list, settings, httpserver, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from paperhaul.community import list_fetching
+    from paperhaul.community.models import ListFetch
+
+    monkeypatch.setattr(list_fetching, "CHUNK", 1)
+    settings.PAPERHAUL_DOI_RESOLVER_URL = httpserver.url_for("/doi")
+    for doi in ("10.1000/one", "10.1000/two"):
+        httpserver.expect_request(f"/doi/{doi}").respond_with_data(
+            landing_page(f"Paper {doi[-3:]}", doi), content_type="text/html"
+        )
+    wanted = [{"key": "doi:10.1000/one", "title": "One"}, {"key": "doi:10.1000/two", "title": "Two"}]
+    fetch = ListFetch.objects.create(collection=group_list, started_by=reader, wanted=wanted)
+    assert list_fetching.fetch_onto_list.call(fetch.pk) == "added 1 of 2 so far"
+    [rest] = DBTaskResult.objects.filter(task_path=list_fetching.fetch_onto_list.module_path)
+    assert rest.args_kwargs["args"] == [fetch.pk], "the rest is queued behind the other tasks"
+    assert list_fetching.fetch_onto_list.call(fetch.pk) == "added 2 of 2"
+    assert ListFetch.objects.get().finished

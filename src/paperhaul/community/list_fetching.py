@@ -24,6 +24,7 @@ from paperhaul.papers.fetching import find_or_fetch
 from paperhaul.papers.records import PaperRecord
 
 MAX_FETCHED = 100  # papers of one file fetched after its import; the others are named back
+CHUNK = 5  # papers a task fetches before it queues the rest
 SHOWN_FOR_DAYS = 7  # how long the list's page tells its editors what a fetch did
 
 
@@ -53,11 +54,13 @@ def latest(collection: Collection) -> ListFetch | None:
 
 @task()
 def fetch_onto_list(fetch_id: int) -> str:
-    """Fetch the papers of ListFetch ``fetch_id`` not tried yet and put them on its list; says what it did."""
+    """Fetch the next papers (CHUNK of them) of ListFetch ``fetch_id`` and put them on its list, then
+    queue the rest as a task of its own: the worker's other tasks (the digests, the daily fetch)
+    take their turn in between, however slow the publishers are. Says what it did."""
     fetch = ListFetch.objects.select_related("collection", "started_by").filter(pk=fetch_id).first()
     if fetch is None or fetch.finished:
         return "nothing to do"
-    for entry in fetch.wanted[fetch.done :]:
+    for entry in fetch.wanted[fetch.done : fetch.done + CHUNK]:
         if not ListFetch.objects.filter(pk=fetch.pk).exists():
             return "the list was deleted"
         why_not = _fetch_one(fetch, entry["key"])
@@ -67,6 +70,9 @@ def fetch_onto_list(fetch_id: int) -> str:
         else:
             fetch.added += 1
         ListFetch.objects.filter(pk=fetch.pk).update(done=fetch.done, added=fetch.added, failed=fetch.failed)
+    if fetch.done < len(fetch.wanted):
+        fetch_onto_list.enqueue(fetch.pk)
+        return f"added {fetch.added} of {len(fetch.wanted)} so far"
     fetch.finished_at = timezone.now()
     fetch.save(update_fields=["finished_at"])
     return f"added {fetch.added} of {len(fetch.wanted)}"
