@@ -12,6 +12,7 @@ from werkzeug import Response
 
 from paperhaul.errors import RecordError, SourceFormatError, SourceRejected, SourceUnavailable
 from paperhaul.papers.ingest import openreview
+from paperhaul.papers.ingest.http import HttpClient
 from paperhaul.papers.ingest.openreview import PAGE_SIZE, fetch_forum, parse_note, venue_pages
 from tests.papers.ingest.conftest import gzip_response
 
@@ -195,18 +196,32 @@ def numbered(count: int, start: int = 0) -> list[dict]:
 
 
 def serve_venue(site, total: int) -> None:
+    """A venue of ``total`` notes, paged as OpenReview's API pages them (made once, sliced per page)."""
+    notes = numbered(total)
+
     def handler(request):
         offset, limit = int(request.args["offset"]), int(request.args["limit"])
-        notes = numbered(max(0, min(limit, total - offset)), offset)
-        return Response(orjson.dumps({"notes": notes, "count": total}), content_type=JSON)
+        return Response(
+            orjson.dumps({"notes": notes[offset : offset + limit], "count": total}), content_type=JSON
+        )
 
     site.handle(NOTES, handler)
 
 
+@pytest.fixture
+def paging_client(fake_clock) -> HttpClient:
+    """A client that waits for a page of a thousand notes on a loaded machine and never retries, so
+    the requests a test counts are the pages asked for (the shared client's 0.5 s time-out once
+    made a slow first page be asked twice)."""
+    client = HttpClient(timeout=10.0, retries=0, sleep=fake_clock.sleep, clock=fake_clock)
+    yield client
+    client.close()
+
+
 @pytest.mark.network_source
-def test_a_venue_is_paged_a_thousand_notes_at_a_time(site, http_client):
+def test_a_venue_is_paged_a_thousand_notes_at_a_time(site, paging_client):
     serve_venue(site, PAGE_SIZE * 2 + 3)
-    pages = list(venue_pages(http_client, site.url(""), "ICLR.cc/2025/Conference"))
+    pages = list(venue_pages(paging_client, site.url(""), "ICLR.cc/2025/Conference"))
     assert [len(page.records) for page in pages] == [PAGE_SIZE, PAGE_SIZE, 3]
     assert {page.count for page in pages} == {PAGE_SIZE * 2 + 3}
     assert site.queries(NOTES) == [
@@ -218,18 +233,18 @@ def test_a_venue_is_paged_a_thousand_notes_at_a_time(site, http_client):
 
 
 @pytest.mark.network_source
-def test_a_venue_of_exactly_one_page_asks_once(site, http_client):
+def test_a_venue_of_exactly_one_page_asks_once(site, paging_client):
     serve_venue(site, PAGE_SIZE)
-    assert [len(page.records) for page in venue_pages(http_client, site.url(""), "TMLR")] == [PAGE_SIZE]
+    assert [len(page.records) for page in venue_pages(paging_client, site.url(""), "TMLR")] == [PAGE_SIZE]
     assert len(site.requests(NOTES)) == 1
 
 
 @pytest.mark.network_source
-def test_a_server_that_ignores_the_offset_is_an_error_not_an_endless_loop(site, http_client):
+def test_a_server_that_ignores_the_offset_is_an_error_not_an_endless_loop(site, paging_client):
     page = orjson.dumps({"notes": numbered(PAGE_SIZE)})  # no count, and the same page every time
     site.serve(NOTES, page, content_type=JSON)
     with pytest.raises(SourceFormatError, match="the page at offset 1000 repeats an earlier one"):
-        list(venue_pages(http_client, site.url(""), "TMLR"))
+        list(venue_pages(paging_client, site.url(""), "TMLR"))
     assert len(site.requests(NOTES)) == 2
 
 
